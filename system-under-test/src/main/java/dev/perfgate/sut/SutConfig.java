@@ -1,0 +1,326 @@
+package dev.perfgate.sut;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The service's configuration, read from environment variables or from {@code -D} system properties of the same
+ * name in lower case with dots ({@code SUT_PORT} = {@code sut.port}); a system property wins over the environment.
+ *
+ * <p>Every value is validated when the record is built and a bad one stops start-up with a message naming the key,
+ * the value and the rule. Nothing is quietly repaired: a silently changed setting would invalidate a measurement.
+ * Unknown {@code SUT_*} keys are errors too, so a typo cannot leave a default in force unnoticed.
+ */
+public record SutConfig(
+        int port,
+        Infra infra,
+        Optional<String> dbUrl,
+        Optional<String> dbReadUrl,
+        Optional<String> redisUrl,
+        double scale,
+        long seed,
+        boolean seedOnStart,
+        String adminToken,
+        boolean adminTokenGenerated,
+        int dbPoolSize,
+        int dbReadPoolSize,
+        long dbConnectionTimeoutMs,
+        long dbStatementTimeoutMs,
+        long dbLeakDetectionMs,
+        int maxBodyBytes,
+        String testcontainersPostgresImage,
+        String testcontainersRedisImage) {
+
+    /** Where the database (and later Redis) comes from. */
+    public enum Infra { EMBEDDED, EXTERNAL, TESTCONTAINERS }
+
+    /** Every key the service understands, with its meaning; the README's table is written from the same list. */
+    public static final Map<String, String> KEYS = keys();
+
+    private static Map<String, String> keys() {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("SUT_PORT", "HTTP port, 0 picks a free one (default 8080)");
+        k.put("SUT_INFRA", "embedded, external or testcontainers (default: external if SUT_DB_URL is set, else embedded)");
+        k.put("SUT_DB_URL", "JDBC URL of the primary PostgreSQL (default: embedded)");
+        k.put("SUT_DB_READ_URL", "JDBC URL of a read replica (default: the primary)");
+        k.put("SUT_REDIS_URL", "redis://host:port, or none (default: embedded)");
+        k.put("SUT_SCALE", "data scale factor for the seeder, > 0 and <= 100 (default 1: about 1.1 million rows)");
+        k.put("SUT_SEED", "random seed of the seeder (default 42)");
+        k.put("SUT_SEED_ON_START", "seed an empty database at start-up: true or false (default true)");
+        k.put("SUT_ADMIN_TOKEN", "bearer token for /api/admin/*, at least 16 characters (default: random, printed)");
+        k.put("SUT_DB_POOL_SIZE", "write pool size, 1..200 (default 10)");
+        k.put("SUT_DB_READ_POOL_SIZE", "read pool size, 1..200 (default 10)");
+        k.put("SUT_DB_CONNECTION_TIMEOUT_MS", "wait for a pooled connection, 250..60000 ms (default 2000)");
+        k.put("SUT_DB_STATEMENT_TIMEOUT_MS", "server-side statement_timeout, 0 (off) or 10..600000 ms (default 5000)");
+        k.put("SUT_DB_LEAK_DETECTION_MS", "log a connection held longer than this, 0 (off) or 2000..600000 ms (default 10000)");
+        k.put("SUT_MAX_BODY_BYTES", "largest accepted request body, 256..10485760 bytes (default 65536)");
+        k.put("SUT_TC_POSTGRES_IMAGE", "PostgreSQL image for SUT_INFRA=testcontainers (default postgres:17-alpine)");
+        k.put("SUT_TC_REDIS_IMAGE", "Redis image for SUT_INFRA=testcontainers (default redis:7-alpine)");
+        return java.util.Collections.unmodifiableMap(k);
+    }
+
+    /** Reads the configuration of this process: its environment and system properties. */
+    public static SutConfig fromEnvironment() {
+        return from(System.getenv(), System.getProperties());
+    }
+
+    /** Reads and validates a configuration; throws {@link ConfigException} listing every problem found. */
+    public static SutConfig from(Map<String, String> env, Properties properties) {
+        Reader r = new Reader(env, properties);
+        int port = r.intIn("SUT_PORT", 8080, 0, 65535);
+        Optional<String> dbUrl = r.jdbcUrl("SUT_DB_URL");
+        Optional<String> dbReadUrl = r.jdbcUrl("SUT_DB_READ_URL");
+        Infra infra = r.infra(dbUrl.isPresent());
+        Optional<String> redisUrl = r.redisUrl("SUT_REDIS_URL");
+        double scale = r.scale("SUT_SCALE");
+        long seed = r.longValue("SUT_SEED", 42);
+        boolean seedOnStart = r.bool("SUT_SEED_ON_START", true);
+        Optional<String> token = r.raw("SUT_ADMIN_TOKEN");
+        if (token.isPresent() && token.get().length() < 16) {
+            r.problem("SUT_ADMIN_TOKEN", "<hidden, " + token.get().length() + " characters>",
+                    "must be at least 16 characters");
+        }
+        int poolSize = r.intIn("SUT_DB_POOL_SIZE", 10, 1, 200);
+        int readPoolSize = r.intIn("SUT_DB_READ_POOL_SIZE", 10, 1, 200);
+        long connectionTimeout = r.intIn("SUT_DB_CONNECTION_TIMEOUT_MS", 2000, 250, 60_000);
+        long statementTimeout = r.zeroOrIn("SUT_DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600_000);
+        long leakDetection = r.zeroOrIn("SUT_DB_LEAK_DETECTION_MS", 10_000, 2000, 600_000);
+        int maxBody = r.intIn("SUT_MAX_BODY_BYTES", 65_536, 256, 10 * 1024 * 1024);
+        String pgImage = r.image("SUT_TC_POSTGRES_IMAGE", "postgres:17-alpine");
+        String redisImage = r.image("SUT_TC_REDIS_IMAGE", "redis:7-alpine");
+
+        if (infra == Infra.EXTERNAL && dbUrl.isEmpty()) {
+            r.problem("SUT_INFRA", "external", "needs SUT_DB_URL to name the database");
+        }
+        if (infra != Infra.EXTERNAL && dbUrl.isPresent()) {
+            r.problem("SUT_INFRA", infra.name().toLowerCase(Locale.ROOT),
+                    "conflicts with SUT_DB_URL, which is only used with SUT_INFRA=external");
+        }
+        if (dbReadUrl.isPresent() && infra != Infra.EXTERNAL) {
+            r.problem("SUT_DB_READ_URL", dbReadUrl.get(), "is only used with SUT_INFRA=external");
+        }
+        r.rejectUnknownKeys();
+        r.throwIfProblems();
+
+        boolean generated = token.isEmpty();
+        String adminToken = token.orElseGet(SutConfig::randomToken);
+        return new SutConfig(port, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken, generated,
+                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, pgImage,
+                redisImage);
+    }
+
+    /** Returns a copy with another port (tests and harnesses pick a free one). */
+    public SutConfig withPort(int newPort) {
+        return new SutConfig(newPort, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken,
+                adminTokenGenerated, dbPoolSize, dbReadPoolSize, dbConnectionTimeoutMs, dbStatementTimeoutMs,
+                dbLeakDetectionMs, maxBodyBytes, testcontainersPostgresImage, testcontainersRedisImage);
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Start-up stopped by bad configuration; the message lists every bad key. */
+    public static final class ConfigException extends RuntimeException {
+        private final List<String> problems;
+
+        ConfigException(List<String> problems) {
+            super("Invalid configuration:\n  " + String.join("\n  ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        /** Returns one line per bad key: key, value and rule. */
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /** Looks keys up in both sources and collects problems instead of failing on the first. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final Properties properties;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env, Properties properties) {
+            this.env = env;
+            this.properties = properties;
+        }
+
+        static String propertyName(String key) {
+            return key.toLowerCase(Locale.ROOT).replace('_', '.');
+        }
+
+        Optional<String> raw(String key) {
+            String value = properties.getProperty(propertyName(key));
+            if (value == null) {
+                value = env.get(key);
+            }
+            return Optional.ofNullable(value).map(String::strip);
+        }
+
+        void problem(String key, String value, String rule) {
+            problems.add(key + " was \"" + value + "\", " + rule);
+        }
+
+        int intIn(String key, int defaultValue, int min, int max) {
+            Optional<String> raw = raw(key);
+            if (raw.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                int value = Integer.parseInt(raw.get());
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below with the rule
+            }
+            problem(key, raw.get(), "must be an integer from " + min + " to " + max);
+            return defaultValue;
+        }
+
+        long zeroOrIn(String key, long defaultValue, long min, long max) {
+            Optional<String> raw = raw(key);
+            if (raw.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                long value = Long.parseLong(raw.get());
+                if (value == 0 || (value >= min && value <= max)) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below with the rule
+            }
+            problem(key, raw.get(), "must be 0 (off) or an integer from " + min + " to " + max);
+            return defaultValue;
+        }
+
+        long longValue(String key, long defaultValue) {
+            Optional<String> raw = raw(key);
+            if (raw.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                return Long.parseLong(raw.get());
+            } catch (NumberFormatException e) {
+                problem(key, raw.get(), "must be an integer");
+                return defaultValue;
+            }
+        }
+
+        boolean bool(String key, boolean defaultValue) {
+            Optional<String> raw = raw(key);
+            if (raw.isEmpty()) {
+                return defaultValue;
+            }
+            return switch (raw.get().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> {
+                    problem(key, raw.get(), "must be true or false");
+                    yield defaultValue;
+                }
+            };
+        }
+
+        double scale(String key) {
+            Optional<String> raw = raw(key);
+            if (raw.isEmpty()) {
+                return 1.0;
+            }
+            try {
+                double value = Double.parseDouble(raw.get());
+                if (value > 0 && value <= 100 && Double.isFinite(value)) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below with the rule
+            }
+            problem(key, raw.get(), "must be a number greater than 0 and at most 100");
+            return 1.0;
+        }
+
+        Optional<String> jdbcUrl(String key) {
+            Optional<String> raw = raw(key);
+            if (raw.isPresent() && !raw.get().startsWith("jdbc:postgresql://")) {
+                problem(key, raw.get(), "must be a PostgreSQL JDBC URL starting with jdbc:postgresql://");
+                return Optional.empty();
+            }
+            return raw;
+        }
+
+        Optional<String> redisUrl(String key) {
+            Optional<String> raw = raw(key);
+            if (raw.isEmpty() || raw.get().equals("none")) {
+                return raw;
+            }
+            try {
+                URI uri = URI.create(raw.get());
+                if (Set.of("redis", "rediss").contains(uri.getScheme()) && uri.getHost() != null) {
+                    return raw;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below with the rule
+            }
+            problem(key, raw.get(), "must be redis://host:port (or rediss://), or none for L1 only");
+            return Optional.empty();
+        }
+
+        Infra infra(boolean dbUrlSet) {
+            Optional<String> raw = raw("SUT_INFRA");
+            if (raw.isEmpty()) {
+                return dbUrlSet ? Infra.EXTERNAL : Infra.EMBEDDED;
+            }
+            try {
+                return Infra.valueOf(raw.get().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problem("SUT_INFRA", raw.get(), "must be one of embedded, external, testcontainers");
+                return Infra.EMBEDDED;
+            }
+        }
+
+        String image(String key, String defaultValue) {
+            Optional<String> raw = raw(key);
+            if (raw.isEmpty()) {
+                return defaultValue;
+            }
+            if (!raw.get().matches("[a-zA-Z0-9][a-zA-Z0-9._/:@-]*")) {
+                problem(key, raw.get(), "must be a container image name such as postgres:17-alpine");
+                return defaultValue;
+            }
+            return raw.get();
+        }
+
+        void rejectUnknownKeys() {
+            Set<String> unknown = new TreeSet<>();
+            env.keySet().stream().filter(k -> k.startsWith("SUT_") && !KEYS.containsKey(k)).forEach(unknown::add);
+            properties.stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("sut."))
+                    .filter(k -> KEYS.keySet().stream().noneMatch(key -> propertyName(key).equals(k)))
+                    .forEach(unknown::add);
+            for (String key : unknown) {
+                String value = key.startsWith("sut.") ? properties.getProperty(key) : env.get(key);
+                problem(key, value, "is not a known setting; known settings are " + String.join(", ", KEYS.keySet()));
+            }
+        }
+
+        void throwIfProblems() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.perfgate.sut.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+
+import dev.perfgate.sut.SutConfig;
+import dev.perfgate.sut.query.StatementCounter;
+
+/**
+ * The two HikariCP pools: writes go to the primary, reads to the replica (the primary unless
+ * {@code SUT_DB_READ_URL} names one). Both are wrapped by datasource-proxy so statements can be counted per request;
+ * the raw pools stay reachable for pool metrics and health.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource writePool;
+    private final HikariDataSource readPool;
+    private final DataSource writes;
+    private final DataSource reads;
+
+    public Database(SutConfig config, Infrastructure infra, MeterRegistry registry) {
+        MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
+        this.writePool = pool("perfgate-write", infra.primaryUrl(), config.dbPoolSize(), false, config, metrics);
+        this.readPool = pool("perfgate-read", infra.readUrl(), config.dbReadPoolSize(), true, config, metrics);
+        StatementCounter counter = new StatementCounter();
+        this.writes = ProxyDataSourceBuilder.create("write", writePool).listener(counter).build();
+        this.reads = ProxyDataSourceBuilder.create("read", readPool).listener(counter).build();
+    }
+
+    private static HikariDataSource pool(String name, String url, int size, boolean readOnly, SutConfig config,
+                                         MicrometerMetricsTrackerFactory metrics) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName(name);
+        hc.setJdbcUrl(url);
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(size);
+        hc.setConnectionTimeout(config.dbConnectionTimeoutMs());
+        hc.setValidationTimeout(Math.min(1000, config.dbConnectionTimeoutMs() - 1));
+        hc.setLeakDetectionThreshold(config.dbLeakDetectionMs());
+        hc.setReadOnly(readOnly);
+        hc.setAutoCommit(true);
+        // Start even when the database is away for a moment; health reports it instead of the process dying.
+        hc.setInitializationFailTimeout(-1);
+        hc.addDataSourceProperty("ApplicationName", name);
+        hc.addDataSourceProperty("options", "-c statement_timeout=" + config.dbStatementTimeoutMs());
+        // Server-side prepared statements after the first use: the service's statements are few and repeated.
+        hc.addDataSourceProperty("prepareThreshold", "1");
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
+        hc.setMetricsTrackerFactory(metrics);
+        return new HikariDataSource(hc);
+    }
+
+    /** Returns the data source for statements that change data (counted). */
+    public DataSource writes() {
+        return writes;
+    }
+
+    /** Returns the data source for read-only statements (counted). */
+    public DataSource reads() {
+        return reads;
+    }
+
+    /** Returns the raw write pool (metrics, health, maintenance). */
+    public HikariDataSource writePool() {
+        return writePool;
+    }
+
+    /** Returns the raw read pool (metrics, health). */
+    public HikariDataSource readPool() {
+        return readPool;
+    }
+
+    /** Returns whether reads go to another server than writes. */
+    public boolean hasReplica() {
+        return !writePool.getJdbcUrl().equals(readPool.getJdbcUrl());
+    }
+
+    /** Runs work in one write transaction, committing on success and rolling back on any exception. */
+    public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        try (Connection c = writes.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Runs read-only work on a read connection. */
+    public <T> T read(SqlWork<T> work) throws SQLException {
+        try (Connection c = reads.getConnection()) {
+            return work.run(c);
+        }
+    }
+
+    /** Database work that may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    @Override
+    public void close() {
+        readPool.close();
+        writePool.close();
+    }
+}
