@@ -1,0 +1,80 @@
+package dev.perfgate.sut;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.db.Infrastructure;
+import dev.perfgate.sut.db.Migrations;
+import dev.perfgate.sut.db.Seeder;
+import dev.perfgate.sut.metrics.Metrics;
+
+/**
+ * Starts the reference service, or runs the seed command against a database:
+ * <pre>
+ *   java -jar system-under-test/target/system-under-test.jar              # serve (embedded PostgreSQL by default)
+ *   SUT_DB_URL=jdbc:postgresql://... java -jar ... seed [--reset]         # migrate and seed an external database
+ * </pre>
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+        }
+        List<String> arguments = List.of(args);
+        SutConfig config;
+        try {
+            config = SutConfig.fromEnvironment();
+        } catch (SutConfig.ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (arguments.isEmpty()) {
+            serve(config);
+        } else if (arguments.getFirst().equals("seed") && arguments.size() <= 2
+                && (arguments.size() == 1 || arguments.get(1).equals("--reset"))) {
+            seed(config, arguments.contains("--reset"));
+        } else {
+            System.err.println("usage: system-under-test.jar            serve the API\n"
+                    + "       system-under-test.jar seed [--reset]   migrate and seed the configured database"
+                    + " (--reset empties it first)\nsettings: " + String.join(", ", SutConfig.KEYS.keySet()));
+            System.exit(2);
+        }
+    }
+
+    private static void serve(SutConfig config) throws Exception {
+        long start = System.nanoTime();
+        Sut sut = Sut.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(sut::close, "perfgate-shutdown"));
+        System.out.printf("perfgate system-under-test listening on http://127.0.0.1:%d (%s database, started in %.1f s)%n",
+                sut.port(), config.infra().name().toLowerCase(), (System.nanoTime() - start) / 1e9);
+        if (config.adminTokenGenerated()) {
+            System.out.println("admin token (SUT_ADMIN_TOKEN): " + config.adminToken());
+        }
+        System.out.flush();
+    }
+
+    private static void seed(SutConfig config, boolean reset) throws Exception {
+        try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config);
+             Database db = new Database(config, infra, metrics.registry())) {
+            Migrations.migrate(db.writePool());
+            if (reset) {
+                Seeder.truncate(db.writePool());
+            }
+            if (!Seeder.isEmpty(db.writePool())) {
+                System.out.println("database already has data; nothing seeded (use seed --reset to replace it)");
+                return;
+            }
+            Seeder.Result r = new Seeder(config.scale(), config.seed()).seed(db.writePool());
+            for (Map.Entry<String, Long> e : r.rows().entrySet()) {
+                System.out.printf("  %-17s %,10d%n", e.getKey(), e.getValue());
+            }
+            System.out.printf("seeded %,d rows in %.1f s: %,.0f rows/s%n", r.totalRows(), r.nanos() / 1e9,
+                    r.rowsPerSecond());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.perfgate.sut;
+
+import java.sql.SQLException;
+import java.util.logging.Logger;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.db.Infrastructure;
+import dev.perfgate.sut.db.Migrations;
+import dev.perfgate.sut.db.Seeder;
+import dev.perfgate.sut.domain.Analytics;
+import dev.perfgate.sut.domain.Bookings;
+import dev.perfgate.sut.domain.Budgets;
+import dev.perfgate.sut.domain.Clients;
+import dev.perfgate.sut.domain.Guests;
+import dev.perfgate.sut.domain.Notifications;
+import dev.perfgate.sut.domain.Tasks;
+import dev.perfgate.sut.domain.Timelines;
+import dev.perfgate.sut.domain.Vendors;
+import dev.perfgate.sut.http.CatalogEndpoints;
+import dev.perfgate.sut.http.ClientEndpoints;
+import dev.perfgate.sut.http.PerformanceEndpoints;
+import dev.perfgate.sut.http.Routes;
+import dev.perfgate.sut.http.TransportErrors;
+import dev.perfgate.sut.metrics.EndpointStats;
+import dev.perfgate.sut.metrics.Metrics;
+
+/**
+ * The running service, wired explicitly: configuration, infrastructure, pools, schema, seed data, routes, server.
+ * {@link Main} starts one; tests, benchmarks and the load harness start it the same way on a free port.
+ */
+public final class Sut implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Sut.class.getName());
+
+    private final SutConfig config;
+    private final Metrics metrics;
+    private final Infrastructure infra;
+    private final Database db;
+    private final WebServer server;
+    private final Seeder.Result seeded;
+
+    private Sut(SutConfig config, Metrics metrics, Infrastructure infra, Database db, WebServer server,
+                Seeder.Result seeded) {
+        this.config = config;
+        this.metrics = metrics;
+        this.infra = infra;
+        this.db = db;
+        this.server = server;
+        this.seeded = seeded;
+    }
+
+    /** Starts the service; on any failure, whatever was already started is stopped again. */
+    public static Sut start(SutConfig config) throws SQLException {
+        Metrics metrics = new Metrics();
+        Infrastructure infra = null;
+        Database db = null;
+        try {
+            infra = Infrastructure.start(config);
+            db = new Database(config, infra, metrics.registry());
+            int migrations = Migrations.migrate(db.writePool());
+            LOG.info("schema up to date (" + migrations + " migrations applied now)");
+            Seeder.Result seeded = null;
+            if (config.seedOnStart() && Seeder.isEmpty(db.writePool())) {
+                seeded = new Seeder(config.scale(), config.seed()).seed(db.writePool());
+            }
+            EndpointStats stats = new EndpointStats(metrics.registry());
+            HttpRouting.Builder routing = HttpRouting.builder();
+            routing(routing, config, db, stats, metrics);
+            WebServer server = WebServer.builder()
+                    .host("0.0.0.0")
+                    .port(config.port())
+                    .shutdownHook(false)
+                    .maxPayloadSize(4L * config.maxBodyBytes())
+                    .directHandlers(TransportErrors.create())
+                    .routing(routing)
+                    .build()
+                    .start();
+            return new Sut(config, metrics, infra, db, server, seeded);
+        } catch (SQLException | RuntimeException e) {
+            if (db != null) {
+                db.close();
+            }
+            if (infra != null) {
+                infra.close();
+            }
+            metrics.close();
+            throw e;
+        }
+    }
+
+    /** Registers every route of the service on a routing builder. */
+    static void routing(HttpRouting.Builder routing, SutConfig config, Database db, EndpointStats stats,
+                        Metrics metrics) {
+        Routes routes = new Routes(routing, stats, config.maxBodyBytes());
+        new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
+                new Bookings(db)).register(routes);
+        new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db)).register(routes);
+        new PerformanceEndpoints(db, stats, metrics, config.adminToken()).register(routes);
+        routes.fallback();
+    }
+
+    /** Returns the port the server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** Returns the configuration the service runs with. */
+    public SutConfig config() {
+        return config;
+    }
+
+    /** Returns the database pools. */
+    public Database database() {
+        return db;
+    }
+
+    /** Returns the infrastructure (tests stop and restart the embedded database). */
+    public Infrastructure infrastructure() {
+        return infra;
+    }
+
+    /** Returns what the start-up seed wrote, or null when the database already had data. */
+    public Seeder.Result seeded() {
+        return seeded;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        db.close();
+        infra.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.perfgate.sut.domain;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.perfgate.sut.db.Database;
+
+/** An organization's dashboard and vendor analytics: aggregate queries over its couples. */
+public final class Analytics {
+    private final Database db;
+
+    public Analytics(Database db) {
+        this.db = db;
+    }
+
+    /** A month and a figure. */
+    public record MonthValue(String month, long count, BigDecimal amount) {
+    }
+
+    /** A category and a figure. */
+    public record CategoryValue(String category, long bookings, BigDecimal amount) {
+    }
+
+    /** A vendor's record with the organization's couples. */
+    public record VendorStat(long vendorId, String name, String category, String city, BigDecimal rating,
+                             long bookings, BigDecimal amount) {
+    }
+
+    /** Returns the planner's dashboard: pipeline by status, upcoming weddings, bookings revenue, budget, tasks. */
+    public Map<String, Object> dashboard(long orgId) throws SQLException {
+        return db.read(c -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("organization", organization(c, orgId));
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            for (Object[] row : Rows.all(c, "SELECT status, count(*) FROM clients WHERE org_id = ? GROUP BY status"
+                    + " ORDER BY status", List.of(orgId), rs -> new Object[] {rs.getString(1), rs.getLong(2)})) {
+                byStatus.put((String) row[0], (Long) row[1]);
+            }
+            body.put("clientsByStatus", byStatus);
+            body.put("clients", byStatus.values().stream().mapToLong(Long::longValue).sum());
+            LocalDate today = LocalDate.now();
+            body.put("upcomingWeddings", Rows.all(c, "SELECT to_char(date_trunc('month', wedding_date), 'YYYY-MM'),"
+                    + " count(*), sum(budget_total) FROM clients WHERE org_id = ? AND wedding_date >= ?"
+                    + " AND wedding_date < ? AND status <> 'cancelled' GROUP BY 1 ORDER BY 1",
+                    List.of(orgId, today, today.plusMonths(12)),
+                    rs -> new MonthValue(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3))));
+            body.put("bookingsByMonth", Rows.all(c, "SELECT to_char(date_trunc('month', b.created_at), 'YYYY-MM'),"
+                    + " count(*), sum(b.amount) FROM bookings b JOIN clients cl ON cl.id = b.client_id"
+                    + " WHERE cl.org_id = ? AND b.status <> 'cancelled' AND b.created_at >= ? GROUP BY 1 ORDER BY 1",
+                    List.of(orgId, today.minusMonths(24).atStartOfDay().atOffset(java.time.ZoneOffset.UTC)),
+                    rs -> new MonthValue(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3))));
+            body.put("budget", Rows.aggregate(c, "SELECT coalesce(sum(b.estimated), 0), coalesce(sum(b.actual), 0)"
+                    + " FROM budget_items b JOIN clients cl ON cl.id = b.client_id WHERE cl.org_id = ?",
+                    List.of(orgId), rs -> Map.of("estimated", rs.getBigDecimal(1), "actual", rs.getBigDecimal(2))));
+            body.put("tasks", Rows.aggregate(c, "SELECT count(*) FILTER (WHERE t.status <> 'done'),"
+                    + " count(*) FILTER (WHERE t.status <> 'done' AND t.due_date < current_date),"
+                    + " count(*) FILTER (WHERE t.status = 'blocked') FROM tasks t JOIN clients cl ON cl.id = t.client_id"
+                    + " WHERE cl.org_id = ?", List.of(orgId),
+                    rs -> Map.of("open", rs.getLong(1), "overdue", rs.getLong(2), "blocked", rs.getLong(3))));
+            body.put("topCategories", Rows.all(c, "SELECT v.category, count(*), sum(b.amount) FROM bookings b"
+                    + " JOIN clients cl ON cl.id = b.client_id JOIN vendors v ON v.id = b.vendor_id"
+                    + " WHERE cl.org_id = ? AND b.status <> 'cancelled' GROUP BY v.category ORDER BY 3 DESC LIMIT 5",
+                    List.of(orgId), rs -> new CategoryValue(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3))));
+            return body;
+        });
+    }
+
+    /** Returns the organization's top vendors by bookings and its spend per category. */
+    public Map<String, Object> vendors(long orgId) throws SQLException {
+        return db.read(c -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("organization", organization(c, orgId));
+            body.put("topVendors", Rows.all(c, "SELECT v.id, v.name, v.category, v.city, v.rating, count(*),"
+                    + " sum(b.amount) FROM bookings b JOIN clients cl ON cl.id = b.client_id"
+                    + " JOIN vendors v ON v.id = b.vendor_id WHERE cl.org_id = ? AND b.status <> 'cancelled'"
+                    + " GROUP BY v.id ORDER BY count(*) DESC, sum(b.amount) DESC, v.id LIMIT 20", List.of(orgId),
+                    rs -> new VendorStat(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getBigDecimal(5), rs.getLong(6), rs.getBigDecimal(7))));
+            body.put("spendByCategory", Rows.all(c, "SELECT v.category, count(*), sum(b.amount) FROM bookings b"
+                    + " JOIN clients cl ON cl.id = b.client_id JOIN vendors v ON v.id = b.vendor_id"
+                    + " WHERE cl.org_id = ? AND b.status <> 'cancelled' GROUP BY v.category ORDER BY 3 DESC",
+                    List.of(orgId), rs -> new CategoryValue(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3))));
+            return body;
+        });
+    }
+
+    private static Map<String, Object> organization(Connection c, long orgId) throws SQLException {
+        return Rows.one(c, "SELECT id, name, city FROM organizations WHERE id = ?", List.of(orgId),
+                rs -> Map.<String, Object>of("id", rs.getLong(1), "name", rs.getString(2), "city", rs.getString(3)))
+                .orElseThrow(() -> dev.perfgate.sut.http.ApiException.notFound("organization", orgId));
+    }
+}

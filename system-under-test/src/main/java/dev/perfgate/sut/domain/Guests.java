@@ -1,0 +1,54 @@
+package dev.perfgate.sut.domain;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.perfgate.sut.db.Database;
+
+/** A couple's guest list (one row per household or single guest), paged, with RSVP totals. */
+public final class Guests {
+    public static final Set<String> RSVP = Set.of("pending", "accepted", "declined");
+    public static final Map<String, Paging.SortKey> SORTS = Map.of(
+            "id", new Paging.SortKey("id", "g.id", "bigint"),
+            "name", new Paging.SortKey("name", "g.name", "text"));
+    private final Database db;
+
+    public Guests(Database db) {
+        this.db = db;
+    }
+
+    /** A guest row. */
+    public record Guest(long id, String name, String email, String rsvp, int partySize, String dietary,
+                        Integer tableNo) {
+        static Guest map(ResultSet rs) throws SQLException {
+            return new Guest(rs.getLong("id"), rs.getString("name"), rs.getString("email"), rs.getString("rsvp"),
+                    rs.getInt("party_size"), rs.getString("dietary"), Rows.nullableInt(rs, "table_no"));
+        }
+    }
+
+    /** RSVP totals over the whole list (not just the page). */
+    public record Totals(long households, long invited, long accepted, long declined, long pending) {
+    }
+
+    /** Returns a page of guests and the list's totals. */
+    public Map<String, Object> list(long clientId, Optional<String> rsvp, Paging.PageRequest page) throws SQLException {
+        return db.read(c -> {
+            Clients.require(c, clientId);
+            Paging.Where where = new Paging.Where().and("g.client_id = ?", clientId);
+            rsvp.ifPresent(r -> where.and("g.rsvp = ?", r));
+            Map<String, Object> body = Paging.list(c, "g.id, g.name, g.email, g.rsvp, g.party_size, g.dietary,"
+                    + " g.table_no", "guests g", "g.id", where, page, Guest::map);
+            body.put("totals", Rows.aggregate(c, "SELECT count(*), coalesce(sum(party_size), 0),"
+                    + " coalesce(sum(party_size) FILTER (WHERE rsvp = 'accepted'), 0),"
+                    + " coalesce(sum(party_size) FILTER (WHERE rsvp = 'declined'), 0),"
+                    + " coalesce(sum(party_size) FILTER (WHERE rsvp = 'pending'), 0) FROM guests WHERE client_id = ?",
+                    List.of(clientId), rs -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5))));
+            return body;
+        });
+    }
+}

@@ -1,0 +1,99 @@
+package dev.perfgate.sut.domain;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.http.ApiException;
+
+/** A couple's planning tasks: create and partial update. */
+public final class Tasks {
+    public static final Set<String> STATUSES = Set.of("todo", "in_progress", "done", "blocked");
+    private static final String COLUMNS = "id, client_id, title, due_date, status, priority, assignee_id, created_at,"
+            + " completed_at, version";
+    private final Database db;
+
+    public Tasks(Database db) {
+        this.db = db;
+    }
+
+    /** A task as stored. */
+    public record Task(long id, long clientId, String title, LocalDate dueDate, String status, int priority,
+                       Long assigneeId, OffsetDateTime createdAt, OffsetDateTime completedAt, int version) {
+        static Task map(ResultSet rs) throws SQLException {
+            return new Task(rs.getLong("id"), rs.getLong("client_id"), rs.getString("title"), Rows.date(rs, "due_date"),
+                    rs.getString("status"), rs.getInt("priority"), Rows.nullableLong(rs, "assignee_id"),
+                    Rows.timestamp(rs, "created_at"), Rows.timestamp(rs, "completed_at"), rs.getInt("version"));
+        }
+    }
+
+    /** A new task. */
+    public record NewTask(String title, LocalDate dueDate, String status, int priority, Long assigneeId) {
+    }
+
+    /** A partial update: empty fields stay as they are; {@code clearAssignee} unassigns. */
+    public record Patch(Optional<String> title, Optional<LocalDate> dueDate, Optional<String> status,
+                        Optional<Integer> priority, Optional<Long> assigneeId, boolean clearAssignee,
+                        Optional<Long> expectedVersion) {
+    }
+
+    /** Creates a task for a couple. */
+    public Task create(long clientId, NewTask t) throws SQLException {
+        return db.inTransaction(c -> {
+            Clients.Client client = Clients.require(c, clientId);
+            if (t.assigneeId() != null) {
+                requirePlannerOfOrg(c, t.assigneeId(), client.orgId());
+            }
+            return Rows.one(c, "INSERT INTO tasks (client_id, title, due_date, status, priority, assignee_id, created_at,"
+                    + " completed_at) VALUES (?, ?, ?, ?, ?, ?, now(), CASE WHEN ? = 'done' THEN now() END)"
+                    + " RETURNING " + COLUMNS, Arrays.asList(clientId, t.title(), t.dueDate(), t.status(), t.priority(),
+                    t.assigneeId(), t.status()), Task::map).orElseThrow();
+        });
+    }
+
+    /** Applies a partial update; marking a task done stamps its completion time, reopening clears it. */
+    public Task patch(long id, Patch p) throws SQLException {
+        return db.inTransaction(c -> {
+            Task current = Rows.one(c, "SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE", List.of(id),
+                    Task::map).orElseThrow(() -> ApiException.notFound("task", id));
+            if (p.expectedVersion().isPresent() && p.expectedVersion().get() != current.version()) {
+                throw ApiException.conflict("version", "task " + id + " is at version " + current.version() + ", not "
+                        + p.expectedVersion().get() + "; reload and retry");
+            }
+            if (p.assigneeId().isPresent()) {
+                long orgId = Rows.one(c, "SELECT org_id FROM clients WHERE id = ?", List.of(current.clientId()),
+                        rs -> rs.getLong(1)).orElseThrow();
+                requirePlannerOfOrg(c, p.assigneeId().get(), orgId);
+            }
+            String status = p.status().orElse(current.status());
+            Long assignee = p.clearAssignee() ? null : p.assigneeId().orElse(current.assigneeId());
+            List<Object> params = new ArrayList<>(Arrays.asList(p.title().orElse(current.title()),
+                    p.dueDate().orElse(current.dueDate()), status, p.priority().orElse(current.priority()), assignee,
+                    status, status, id));
+            return Rows.one(c, "UPDATE tasks SET title = ?, due_date = ?, status = ?, priority = ?, assignee_id = ?,"
+                    + " completed_at = CASE WHEN ? <> 'done' THEN NULL WHEN ? = status THEN completed_at"
+                    + " ELSE now() END, version = version + 1 WHERE id = ? RETURNING " + COLUMNS, params, Task::map)
+                    .orElseThrow();
+        });
+    }
+
+    private static void requirePlannerOfOrg(Connection c, long plannerId, long orgId) throws SQLException {
+        Optional<Long> org = Rows.one(c, "SELECT org_id FROM planners WHERE id = ?", List.of(plannerId),
+                rs -> rs.getLong(1));
+        if (org.isEmpty()) {
+            throw ApiException.unprocessable("assigneeId", "planner " + plannerId + " does not exist");
+        }
+        if (org.get() != orgId) {
+            throw ApiException.unprocessable("assigneeId", "planner " + plannerId + " belongs to organization "
+                    + org.get() + ", not to the couple's organization " + orgId);
+        }
+    }
+}

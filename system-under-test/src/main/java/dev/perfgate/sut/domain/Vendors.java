@@ -1,0 +1,78 @@
+package dev.perfgate.sut.domain;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.http.ApiException;
+
+/** The vendor marketplace: search with filters and paging, and a vendor's page. */
+public final class Vendors {
+    public static final Set<String> CATEGORIES = Set.of("venue", "catering", "photography", "videography", "florist",
+            "music", "officiant", "cake", "attire", "beauty", "transport", "rentals", "stationery");
+    public static final Map<String, Paging.SortKey> SORTS = Map.of(
+            "rating", new Paging.SortKey("rating", "v.rating", "numeric"),
+            "name", new Paging.SortKey("name", "v.name", "text"),
+            "priceTier", new Paging.SortKey("priceTier", "v.price_tier", "smallint"),
+            "reviewCount", new Paging.SortKey("reviewCount", "v.review_count", "integer"),
+            "id", new Paging.SortKey("id", "v.id", "bigint"));
+    private static final String COLUMNS = "v.id, v.name, v.category, v.city, v.price_tier, v.rating, v.review_count,"
+            + " v.email, v.created_at";
+    private final Database db;
+
+    public Vendors(Database db) {
+        this.db = db;
+    }
+
+    /** A vendor as listed. */
+    public record Vendor(long id, String name, String category, String city, int priceTier, BigDecimal rating,
+                         int reviewCount, String email, OffsetDateTime createdAt) {
+        static Vendor map(ResultSet rs) throws SQLException {
+            return new Vendor(rs.getLong("id"), rs.getString("name"), rs.getString("category"), rs.getString("city"),
+                    rs.getInt("price_tier"), rs.getBigDecimal("rating"), rs.getInt("review_count"), rs.getString("email"),
+                    Rows.timestamp(rs, "created_at"));
+        }
+    }
+
+    /** A review on a vendor's page. */
+    public record Review(long id, int rating, String body, OffsetDateTime createdAt) {
+    }
+
+    /** A vendor's page: the vendor, its latest reviews and its booking counts. */
+    public record Detail(Vendor vendor, List<Review> recentReviews, long confirmedBookings, long upcomingBookings) {
+    }
+
+    /** Searches vendors. */
+    public Map<String, Object> search(Optional<String> category, Optional<String> city, Optional<BigDecimal> minRating,
+                                      Optional<String> q, Paging.PageRequest page) throws SQLException {
+        return db.read(c -> {
+            Paging.Where where = new Paging.Where();
+            category.ifPresent(v -> where.and("v.category = ?", v));
+            city.ifPresent(v -> where.and("v.city = ?", v));
+            minRating.ifPresent(v -> where.and("v.rating >= ?", v));
+            q.ifPresent(v -> where.and("v.name ILIKE ?", "%" + Paging.likeLiteral(v) + "%"));
+            return Paging.list(c, COLUMNS, "vendors v", "v.id", where, page, Vendor::map);
+        });
+    }
+
+    /** Returns a vendor's page. */
+    public Detail detail(long id) throws SQLException {
+        return db.read(c -> {
+            Vendor vendor = Rows.one(c, "SELECT " + COLUMNS + " FROM vendors v WHERE v.id = ?", List.of(id), Vendor::map)
+                    .orElseThrow(() -> ApiException.notFound("vendor", id));
+            List<Review> reviews = Rows.all(c, "SELECT id, rating, body, created_at FROM reviews WHERE vendor_id = ?"
+                    + " ORDER BY created_at DESC LIMIT 5", List.of(id), rs -> new Review(rs.getLong("id"),
+                    rs.getInt("rating"), rs.getString("body"), Rows.timestamp(rs, "created_at")));
+            long[] counts = Rows.aggregate(c, "SELECT count(*) FILTER (WHERE status = 'confirmed'),"
+                    + " count(*) FILTER (WHERE status <> 'cancelled' AND event_date >= current_date)"
+                    + " FROM bookings WHERE vendor_id = ?", List.of(id), rs -> new long[] {rs.getLong(1), rs.getLong(2)});
+            return new Detail(vendor, reviews, counts[0], counts[1]);
+        });
+    }
+}

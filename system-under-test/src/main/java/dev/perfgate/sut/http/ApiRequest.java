@@ -1,0 +1,238 @@
+package dev.perfgate.sut.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * A request as endpoints see it: path ids, query parameters and the JSON body, each read through a validating
+ * accessor that answers a 400 naming the parameter and the rule, so that no endpoint parses input by hand.
+ */
+public final class ApiRequest {
+    private final ServerRequest request;
+    private final int maxBodyBytes;
+    private final PerfMode mode;
+
+    ApiRequest(ServerRequest request, int maxBodyBytes) {
+        this.request = request;
+        this.maxBodyBytes = maxBodyBytes;
+        this.mode = PerfMode.parse(header(PerfMode.HEADER).orElse(null));
+    }
+
+    /** Returns the underlying Helidon request (routing and admin checks). */
+    ServerRequest raw() {
+        return request;
+    }
+
+    /** Returns the optimization mode the client asked for. */
+    public PerfMode mode() {
+        return mode;
+    }
+
+    /** Returns a request header. */
+    public Optional<String> header(String name) {
+        return request.headers().first(HeaderNames.create(name));
+    }
+
+    /** Returns a path parameter that must be a positive id. */
+    public long pathId(String name) {
+        String raw = request.path().pathParameters().get(name);
+        return positiveLong(name, raw, "path parameter " + name);
+    }
+
+    /** Rejects query parameters the endpoint does not know, so that a typo is not silently ignored. */
+    public ApiRequest allowParams(String... names) {
+        Set<String> allowed = Set.of(names);
+        Set<String> unknown = new TreeSet<>(request.query().names());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            String first = unknown.iterator().next();
+            throw ApiException.badRequest(first, "unknown query parameter " + first + "; this endpoint accepts "
+                    + String.join(", ", new TreeSet<>(allowed)));
+        }
+        return this;
+    }
+
+    /** Returns a query parameter's single value, if given. */
+    public Optional<String> param(String name) {
+        if (!request.query().contains(name)) {
+            return Optional.empty();
+        }
+        List<String> values = request.query().all(name);
+        if (values.size() > 1) {
+            throw ApiException.badRequest(name, name + " was given " + values.size() + " times, at most once allowed");
+        }
+        return Optional.of(values.getFirst());
+    }
+
+    /** Returns a required query parameter that must be a positive id. */
+    public long requiredId(String name) {
+        return positiveLong(name, param(name).orElseThrow(() -> ApiException.badRequest(name,
+                name + " is required")), name);
+    }
+
+    /** Returns an optional integer query parameter within bounds. */
+    public int intParam(String name, int defaultValue, int min, int max) {
+        Optional<String> raw = param(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below with the rule
+        }
+        throw ApiException.badRequest(name, name + " was \"" + raw.get() + "\", must be an integer from " + min
+                + " to " + max);
+    }
+
+    /** Returns an optional decimal query parameter within bounds. */
+    public Optional<BigDecimal> decimalParam(String name, BigDecimal min, BigDecimal max) {
+        Optional<String> raw = param(name);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            BigDecimal value = new BigDecimal(raw.get());
+            if (value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
+                return Optional.of(value);
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below with the rule
+        }
+        throw ApiException.badRequest(name, name + " was \"" + raw.get() + "\", must be a number from "
+                + min.toPlainString() + " to " + max.toPlainString());
+    }
+
+    /** Returns an optional query parameter that must be one of the allowed values. */
+    public Optional<String> enumParam(String name, Set<String> allowed) {
+        Optional<String> raw = param(name);
+        if (raw.isPresent() && !allowed.contains(raw.get())) {
+            throw ApiException.badRequest(name, name + " was \"" + raw.get() + "\", must be one of "
+                    + String.join(", ", new TreeSet<>(allowed)));
+        }
+        return raw;
+    }
+
+    /** Returns an optional free-text query parameter of 1 to maxLength characters. */
+    public Optional<String> textParam(String name, int maxLength) {
+        Optional<String> raw = param(name).map(String::strip);
+        if (raw.isPresent() && (raw.get().isEmpty() || raw.get().length() > maxLength)) {
+            throw ApiException.badRequest(name, name + " must be 1 to " + maxLength + " characters");
+        }
+        return raw;
+    }
+
+    /** Returns an optional ISO date query parameter. */
+    public Optional<LocalDate> dateParam(String name) {
+        return param(name).map(raw -> parseDate(name, raw));
+    }
+
+    /** Returns an optional boolean query parameter. */
+    public Optional<Boolean> booleanParam(String name) {
+        return param(name).map(raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest(name, name + " was \"" + raw + "\", must be true or false");
+        });
+    }
+
+    /** Reads the body as a JSON object, within the size limit; answers 400, 413 or 415 otherwise. */
+    public Body body() {
+        Optional<String> type = header("Content-Type");
+        if (type.isPresent() && !type.get().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type",
+                    "Content-Type was \"" + type.get() + "\", must be application/json", null);
+        }
+        Optional<String> length = header("Content-Length");
+        if (length.isPresent()) {
+            try {
+                if (Long.parseLong(length.get()) > maxBodyBytes) {
+                    throw tooLarge();
+                }
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("Content-Length", "Content-Length must be a number");
+            }
+        }
+        byte[] bytes = readAtMost(maxBodyBytes);
+        if (bytes.length == 0) {
+            throw ApiException.badRequest(null, "request body is required: a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "malformed_json", "request body is not valid JSON: "
+                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw ApiException.badRequest(null, "request body must be a JSON object, was " + node.getNodeType()
+                    .name().toLowerCase(Locale.ROOT));
+        }
+        return new Body(object);
+    }
+
+    private byte[] readAtMost(int limit) {
+        if (!request.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = request.content().inputStream()) {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiException.badRequest(null, "request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "payload_too_large", "request body is larger than " + maxBodyBytes
+                + " bytes (SUT_MAX_BODY_BYTES)", null);
+    }
+
+    static long positiveLong(String field, String raw, String what) {
+        try {
+            long value = Long.parseLong(raw);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below with the rule
+        }
+        throw ApiException.badRequest(field, what + " was \"" + raw + "\", must be a positive integer");
+    }
+
+    static LocalDate parseDate(String field, String raw) {
+        try {
+            LocalDate date = LocalDate.parse(raw);
+            if (date.getYear() < 1900 || date.getYear() > 2200) {
+                throw ApiException.badRequest(field, field + " was \"" + raw + "\", must be between 1900 and 2200");
+            }
+            return date;
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(field, field + " was \"" + raw + "\", must be a date like 2026-06-20");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.perfgate.sut.http;
+
+import java.time.LocalDate;
+import java.util.Optional;
+
+import dev.perfgate.sut.domain.Bookings;
+import dev.perfgate.sut.domain.Budgets;
+import dev.perfgate.sut.domain.Clients;
+import dev.perfgate.sut.domain.Guests;
+import dev.perfgate.sut.domain.Paging;
+import dev.perfgate.sut.domain.Tasks;
+import dev.perfgate.sut.domain.Timelines;
+
+/** Couples and everything hanging off them: budget, timeline, guests, tasks, bookings. */
+public final class ClientEndpoints {
+    private final Clients clients;
+    private final Budgets budgets;
+    private final Timelines timelines;
+    private final Guests guests;
+    private final Tasks tasks;
+    private final Bookings bookings;
+
+    public ClientEndpoints(Clients clients, Budgets budgets, Timelines timelines, Guests guests, Tasks tasks,
+                           Bookings bookings) {
+        this.clients = clients;
+        this.budgets = budgets;
+        this.timelines = timelines;
+        this.guests = guests;
+        this.tasks = tasks;
+        this.bookings = bookings;
+    }
+
+    /** Registers the routes. */
+    public void register(Routes routes) {
+        routes.get("/api/clients", this::list)
+                .post("/api/clients", this::create)
+                .get("/api/clients/{id}", this::detail)
+                .put("/api/clients/{id}", this::update)
+                .get("/api/clients/{id}/budget", this::budget)
+                .get("/api/clients/{id}/timeline", this::timeline)
+                .get("/api/clients/{id}/guests", this::guests)
+                .post("/api/clients/{id}/tasks", this::createTask)
+                .post("/api/clients/{id}/bookings", this::createBooking)
+                .put("/api/budget-items/{id}", this::updateBudgetItem)
+                .patch("/api/tasks/{id}", this::patchTask);
+    }
+
+    static Paging.PageRequest page(ApiRequest r, java.util.Map<String, Paging.SortKey> sorts, String defaultSort) {
+        return Paging.request(sorts, defaultSort, r.param("sort"), r.intParam("size", 20, 1, Paging.MAX_SIZE),
+                r.param("page"), r.param("cursor"));
+    }
+
+    private ApiResponse list(ApiRequest r) throws Exception {
+        r.allowParams("org", "status", "q", "sort", "page", "size", "cursor");
+        long org = r.requiredId("org");
+        return ApiResponse.ok(clients.list(org, r.enumParam("status", Clients.STATUSES), r.textParam("q", 100),
+                page(r, Clients.SORTS, "weddingDate")));
+    }
+
+    private ApiResponse detail(ApiRequest r) throws Exception {
+        r.allowParams();
+        return ApiResponse.ok(clients.detail(r.pathId("id"), r.mode() == PerfMode.BASELINE));
+    }
+
+    private static Clients.Fields clientFields(Body b, Optional<String> defaultStatus) {
+        return new Clients.Fields(b.text("partner1Name", 1, 200), b.text("partner2Name", 1, 200), b.email("email"),
+                b.optionalText("phone", 3, 40).orElse(null), b.date("weddingDate"),
+                defaultStatus.isPresent() ? b.optionalChoice("status", Clients.STATUSES).orElse(defaultStatus.get())
+                        : b.choice("status", Clients.STATUSES),
+                b.text("city", 1, 100), (int) b.integer("guestEstimate", 1, 2000), b.money("budgetTotal"));
+    }
+
+    private ApiResponse create(ApiRequest r) throws Exception {
+        r.allowParams();
+        Body b = r.body().allowFields("orgId", "partner1Name", "partner2Name", "email", "phone", "weddingDate", "status",
+                "city", "guestEstimate", "budgetTotal");
+        long org = b.integer("orgId", 1, Long.MAX_VALUE);
+        Clients.Client created = clients.create(org, clientFields(b, Optional.of("inquiry")));
+        return ApiResponse.created(created, "/api/clients/" + created.id());
+    }
+
+    private ApiResponse update(ApiRequest r) throws Exception {
+        r.allowParams();
+        long id = r.pathId("id");
+        Body b = r.body().allowFields("partner1Name", "partner2Name", "email", "phone", "weddingDate", "status", "city",
+                "guestEstimate", "budgetTotal", "version");
+        Optional<Long> version = b.optionalInteger("version", 0, Integer.MAX_VALUE);
+        return ApiResponse.ok(clients.update(id, clientFields(b, Optional.empty()), version));
+    }
+
+    private ApiResponse budget(ApiRequest r) throws Exception {
+        r.allowParams();
+        return ApiResponse.ok(budgets.budget(r.pathId("id"), r.mode() == PerfMode.BASELINE));
+    }
+
+    private ApiResponse timeline(ApiRequest r) throws Exception {
+        r.allowParams("from", "to", "page", "size");
+        long id = r.pathId("id");
+        LocalDate from = r.dateParam("from").orElse(LocalDate.of(1900, 1, 1));
+        LocalDate to = r.dateParam("to").orElse(LocalDate.of(2200, 12, 31));
+        if (to.isBefore(from)) {
+            throw ApiException.badRequest("to", "to (" + to + ") must not be before from (" + from + ")");
+        }
+        return ApiResponse.ok(timelines.timeline(id, from, to, r.intParam("page", 0, 0, Paging.MAX_PAGE),
+                r.intParam("size", 50, 1, Paging.MAX_SIZE), r.mode() == PerfMode.BASELINE));
+    }
+
+    private ApiResponse guests(ApiRequest r) throws Exception {
+        r.allowParams("rsvp", "sort", "page", "size", "cursor");
+        long id = r.pathId("id");
+        return ApiResponse.ok(guests.list(id, r.enumParam("rsvp", Guests.RSVP), page(r, Guests.SORTS, "id")));
+    }
+
+    private ApiResponse createTask(ApiRequest r) throws Exception {
+        r.allowParams();
+        long clientId = r.pathId("id");
+        Body b = r.body().allowFields("title", "dueDate", "status", "priority", "assigneeId");
+        Tasks.NewTask task = new Tasks.NewTask(b.text("title", 1, 200), b.date("dueDate"),
+                b.optionalChoice("status", Tasks.STATUSES).orElse("todo"),
+                b.optionalInteger("priority", 1, 3).orElse(2L).intValue(),
+                b.optionalInteger("assigneeId", 1, Long.MAX_VALUE).orElse(null));
+        Tasks.Task created = tasks.create(clientId, task);
+        return ApiResponse.created(created, "/api/tasks/" + created.id());
+    }
+
+    private ApiResponse patchTask(ApiRequest r) throws Exception {
+        r.allowParams();
+        long id = r.pathId("id");
+        Body b = r.body().allowFields("title", "dueDate", "status", "priority", "assigneeId", "version")
+                .requireAnyOf("title", "dueDate", "status", "priority", "assigneeId");
+        for (String required : new String[] {"title", "dueDate", "status", "priority"}) {
+            if (b.isNull(required)) {
+                throw ApiException.badRequest(required, required + " cannot be null; omit it to keep the current value");
+            }
+        }
+        Tasks.Patch patch = new Tasks.Patch(b.optionalText("title", 1, 200), b.optionalDate("dueDate"),
+                b.optionalChoice("status", Tasks.STATUSES), b.optionalInteger("priority", 1, 3).map(Long::intValue),
+                b.optionalInteger("assigneeId", 1, Long.MAX_VALUE), b.isNull("assigneeId"),
+                b.optionalInteger("version", 0, Integer.MAX_VALUE));
+        return ApiResponse.ok(tasks.patch(id, patch));
+    }
+
+    private ApiResponse createBooking(ApiRequest r) throws Exception {
+        r.allowParams();
+        long clientId = r.pathId("id");
+        Body b = r.body().allowFields("vendorId", "eventDate", "status", "amount");
+        Bookings.Booking booking = bookings.create(clientId, b.integer("vendorId", 1, Long.MAX_VALUE),
+                b.optionalDate("eventDate").orElse(null), b.optionalChoice("status", Bookings.STATUSES).orElse("pending"),
+                b.money("amount"));
+        return ApiResponse.created(booking, "/api/clients/" + clientId + "/bookings/" + booking.id());
+    }
+
+    private ApiResponse updateBudgetItem(ApiRequest r) throws Exception {
+        r.allowParams();
+        long id = r.pathId("id");
+        Body b = r.body().allowFields("category", "description", "estimated", "actual", "vendorId", "version");
+        Budgets.ItemFields fields = new Budgets.ItemFields(b.text("category", 1, 60),
+                b.optionalText("description", 0, 500).orElse(""), b.money("estimated"), b.money("actual"),
+                b.optionalInteger("vendorId", 1, Long.MAX_VALUE).orElse(null));
+        return ApiResponse.ok(budgets.update(id, fields, b.optionalInteger("version", 0, Integer.MAX_VALUE)));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.perfgate.sut.http;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.metrics.EndpointStats;
+import dev.perfgate.sut.metrics.Metrics;
+
+/** Health, performance metrics (JSON and Prometheus) and the admin operations the harness uses. */
+public final class PerformanceEndpoints {
+    private final Database db;
+    private final EndpointStats stats;
+    private final Metrics metrics;
+    private final byte[] adminToken;
+
+    public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, String adminToken) {
+        this.db = db;
+        this.stats = stats;
+        this.metrics = metrics;
+        this.adminToken = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Registers the routes. */
+    public void register(Routes routes) {
+        routes.get("/api/performance/health", this::health)
+                .get("/api/performance/metrics", r -> {
+                    r.allowParams();
+                    return ApiResponse.ok(performance());
+                })
+                .get("/metrics", r -> new ApiResponse(200, new ApiResponse.Raw("text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape().getBytes(StandardCharsets.UTF_8)), Map.of()))
+                .post("/api/admin/metrics/reset", r -> {
+                    requireAdmin(r);
+                    stats.reset();
+                    return ApiResponse.ok(Map.of("reset", true));
+                });
+    }
+
+    private ApiResponse health(ApiRequest r) {
+        r.allowParams();
+        Map<String, Object> components = new LinkedHashMap<>();
+        boolean up = check("database", db.writePool(), components);
+        if (db.hasReplica()) {
+            up &= check("readDatabase", db.readPool(), components);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        if (!up) {
+            String failing = components.entrySet().stream()
+                    .filter(e -> "DOWN".equals(((Map<?, ?>) e.getValue()).get("status")))
+                    .map(e -> e.getKey() + ": " + ((Map<?, ?>) e.getValue()).get("error"))
+                    .reduce((a, b) -> a + "; " + b).orElse("");
+            body.put("error", "unavailable");
+            body.put("message", failing);
+        }
+        body.put("components", components);
+        return new ApiResponse(up ? 200 : 503, body, Map.of());
+    }
+
+    private static boolean check(String name, HikariDataSource pool, Map<String, Object> components) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        boolean up;
+        try (Connection conn = pool.getConnection(); Statement s = conn.createStatement()) {
+            s.setQueryTimeout(2);
+            s.execute("SELECT 1");
+            up = true;
+            c.put("status", "UP");
+        } catch (Exception e) {
+            up = false;
+            c.put("status", "DOWN");
+            c.put("error", e.getMessage());
+        }
+        c.put("latencyMs", (System.nanoTime() - start) / 1_000_000.0);
+        c.put("pool", pool(pool));
+        components.put(name, c);
+        return up;
+    }
+
+    private static Map<String, Object> pool(HikariDataSource pool) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", pool.getPoolName());
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        if (bean != null) {
+            m.put("active", bean.getActiveConnections());
+            m.put("idle", bean.getIdleConnections());
+            m.put("total", bean.getTotalConnections());
+            m.put("waiting", bean.getThreadsAwaitingConnection());
+        }
+        m.put("max", pool.getMaximumPoolSize());
+        return m;
+    }
+
+    private Map<String, Object> performance() {
+        Map<String, Object> body = new LinkedHashMap<>(stats.snapshot());
+        body.put("pools", Map.of("write", pool(db.writePool()), "read", pool(db.readPool())));
+        Runtime rt = Runtime.getRuntime();
+        body.put("jvm", Map.of("heapUsedBytes", rt.totalMemory() - rt.freeMemory(), "heapMaxBytes", rt.maxMemory(),
+                "uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+                "processors", rt.availableProcessors(), "javaVersion", Runtime.version().toString()));
+        return body;
+    }
+
+    private void requireAdmin(ApiRequest r) {
+        r.allowParams();
+        byte[] given = r.header("Authorization").orElse("").getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, adminToken)) {
+            throw new ApiException(401, "unauthorized", "admin endpoints need Authorization: Bearer <SUT_ADMIN_TOKEN>",
+                    "Authorization");
+        }
+    }
+}
