@@ -48,7 +48,16 @@ public final class Main {
 
     private static void serve(SutConfig config) throws Exception {
         long start = System.nanoTime();
-        Sut sut = Sut.start(config);
+        Sut sut;
+        try {
+            sut = Sut.start(config);
+        } catch (Exception e) {
+            // Exit instead of leaving non-daemon threads (JDBC, executors) to keep a half-started process alive.
+            System.err.println("perfgate system-under-test failed to start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(sut::close, "perfgate-shutdown"));
         System.out.printf("perfgate system-under-test listening on http://127.0.0.1:%d (%s database, started in %.1f s)%n",
                 sut.port(), config.infra().name().toLowerCase(), (System.nanoTime() - start) / 1e9);
@@ -61,15 +70,15 @@ public final class Main {
     private static void seed(SutConfig config, boolean reset) throws Exception {
         try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config);
              Database db = new Database(config, infra, metrics.registry())) {
-            Migrations.migrate(db.writePool());
+            Migrations.migrate(db.maintenance());
             if (reset) {
-                Seeder.truncate(db.writePool());
+                Seeder.truncate(db.maintenance());
             }
-            if (!Seeder.isEmpty(db.writePool())) {
+            if (!Seeder.isEmpty(db.maintenance())) {
                 System.out.println("database already has data; nothing seeded (use seed --reset to replace it)");
                 return;
             }
-            Seeder.Result r = new Seeder(config.scale(), config.seed()).seed(db.writePool());
+            Seeder.Result r = new Seeder(config.scale(), config.seed()).seed(db.maintenance());
             for (Map.Entry<String, Long> e : r.rows().entrySet()) {
                 System.out.printf("  %-17s %,10d%n", e.getKey(), e.getValue());
             }

@@ -59,11 +59,11 @@ public final class Sut implements AutoCloseable {
         try {
             infra = Infrastructure.start(config);
             db = new Database(config, infra, metrics.registry());
-            int migrations = Migrations.migrate(db.writePool());
+            int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");
             Seeder.Result seeded = null;
-            if (config.seedOnStart() && Seeder.isEmpty(db.writePool())) {
-                seeded = new Seeder(config.scale(), config.seed()).seed(db.writePool());
+            if (config.seedOnStart() && Seeder.isEmpty(db.maintenance())) {
+                seeded = new Seeder(config.scale(), config.seed()).seed(db.maintenance());
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();

@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.perfgate.sut.SutConfig;
 import dev.perfgate.sut.query.StatementCounter;
@@ -68,7 +69,18 @@ public final class Database implements AutoCloseable {
         return reads;
     }
 
-    /** Returns the raw write pool (metrics, health, maintenance). */
+    /**
+     * Returns unpooled connections to the primary for migrations and seeding: without the request statement
+     * timeout (a bulk COPY may take longer than any request should) and outside the pools' metrics.
+     */
+    public DataSource maintenance() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(writePool.getJdbcUrl());
+        ds.setApplicationName("perfgate-maintenance");
+        return ds;
+    }
+
+    /** Returns the raw write pool (metrics, health). */
     public HikariDataSource writePool() {
         return writePool;
     }

@@ -47,6 +47,8 @@ import org.tukaani.xz.XZInputStream;
 public final class EmbeddedPostgres implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
     private static final int NOBODY = 65534;
+    /** Holds the pid of the JVM that started a cluster, so a later start can stop it if that JVM was killed. */
+    private static final String OWNER_FILE = "owner.pid";
     public static final String DATABASE = "perfgate";
 
     private final Path binaries;
@@ -68,8 +70,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static EmbeddedPostgres startFresh() {
         boolean root = isRoot();
         Path binaries = extractBinaries();
+        reapOrphans(binaries, root);
         try {
             Path base = Files.createTempDirectory("perfgate-pgdata-");
+            Files.writeString(base.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
             if (root) {
                 ownByNobody(base);
             }
@@ -137,6 +141,40 @@ public final class EmbeddedPostgres implements AutoCloseable {
             stop();
         } finally {
             deleteRecursively(baseDir);
+        }
+    }
+
+    /**
+     * Stops and deletes clusters left behind by JVMs that died without running their shutdown hook (SIGKILL, a
+     * crashed test fork): their owner pid is no longer alive. Clusters of live JVMs are left alone.
+     */
+    private static void reapOrphans(Path binaries, boolean root) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("perfgate-pgdata-")).toList()) {
+                Path owner = dir.resolve(OWNER_FILE);
+                long pid;
+                try {
+                    pid = Long.parseLong(Files.readString(owner).strip());
+                } catch (IOException | NumberFormatException e) {
+                    continue; // not ours, or still being created
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                EmbeddedPostgres orphan = new EmbeddedPostgres(binaries, dir, 0, root);
+                if (Files.exists(orphan.dataDir.resolve("postmaster.pid"))) {
+                    try {
+                        orphan.run("pg_ctl", "-D", orphan.dataDir.toString(), "-m", "immediate", "-w", "-t", "30", "stop");
+                    } catch (IllegalStateException e) {
+                        LOG.warning("could not stop orphaned embedded PostgreSQL in " + dir + ": " + e.getMessage());
+                    }
+                }
+                LOG.info(() -> "removed embedded PostgreSQL left behind by dead JVM " + pid + ": " + dir);
+                deleteRecursively(dir);
+            }
+        } catch (IOException e) {
+            LOG.warning("could not look for orphaned embedded PostgreSQL clusters: " + e.getMessage());
         }
     }
 
