@@ -212,7 +212,7 @@ public final class Seeder {
             String copy = "COPY " + table + " (" + Plan.columns(table) + ") FROM STDIN";
             try (PGCopyOutputStream out = new PGCopyOutputStream(c.unwrap(PGConnection.class), copy, 1 << 16);
                  Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
-                Rows rows = new Rows(w);
+                CopyWriter rows = new CopyWriter(w);
                 plan.write(table, rows, new SplittableRandom(seed * 1_000_003L + TABLES.indexOf(table) * 7919L));
                 count = rows.count;
             } catch (IOException e) {
@@ -231,22 +231,22 @@ public final class Seeder {
     }
 
     /** Writes rows in PostgreSQL's COPY text format. */
-    static final class Rows {
+    static final class CopyWriter {
         private final Writer w;
         private boolean first = true;
         long count;
 
-        Rows(Writer w) {
+        CopyWriter(Writer w) {
             this.w = w;
         }
 
-        Rows col(long v) {
+        CopyWriter col(long v) {
             sep();
             write(Long.toString(v));
             return this;
         }
 
-        Rows text(String v) {
+        CopyWriter text(String v) {
             sep();
             if (v == null) {
                 write("\\N");
@@ -262,29 +262,29 @@ public final class Seeder {
             return this;
         }
 
-        Rows nullableId(long v) {
+        CopyWriter nullableId(long v) {
             return v <= 0 ? text(null) : col(v);
         }
 
-        Rows money(long cents) {
+        CopyWriter money(long cents) {
             sep();
             write(cents / 100 + "." + (cents % 100 < 10 ? "0" : "") + cents % 100);
             return this;
         }
 
-        Rows date(long epochDay) {
+        CopyWriter date(long epochDay) {
             sep();
             write(LocalDate.ofEpochDay(epochDay).toString());
             return this;
         }
 
-        Rows timestamp(long epochSecond) {
+        CopyWriter timestamp(long epochSecond) {
             sep();
             write(LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC) + "+00");
             return this;
         }
 
-        Rows nullableTimestamp(long epochSecond) {
+        CopyWriter nullableTimestamp(long epochSecond) {
             return epochSecond < 0 ? text(null) : timestamp(epochSecond);
         }
 
@@ -377,13 +377,11 @@ public final class Seeder {
         final long[] itemEstimated;
         final long[] itemActual;
         final int[] itemVendor;
-        final long planSeed;
 
         static final String[] STATUS = {"inquiry", "booked", "planning", "completed", "cancelled"};
         static final String[] BOOKING_STATUS = {"pending", "confirmed", "cancelled"};
 
         Plan(double scale, long seed) {
-            this.planSeed = seed;
             SplittableRandom r = new SplittableRandom(seed);
             orgs = Math.max(2, (int) Math.round(150 * scale));
             vendors = Math.max(60, (int) Math.round(4000 * scale));
@@ -605,7 +603,7 @@ public final class Seeder {
             };
         }
 
-        void write(String table, Rows out, SplittableRandom r) {
+        void write(String table, CopyWriter out, SplittableRandom r) {
             switch (table) {
                 case "organizations" -> {
                     for (int o = 1; o <= orgs; o++) {

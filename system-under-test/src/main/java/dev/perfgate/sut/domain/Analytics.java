@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.http.ApiException;
 
 /** An organization's dashboard and vendor analytics: aggregate queries over its couples. */
 public final class Analytics {
@@ -24,6 +25,18 @@ public final class Analytics {
 
     /** A category and a figure. */
     public record CategoryValue(String category, long bookings, BigDecimal amount) {
+    }
+
+    /** The organization a report is about. */
+    public record Organization(long id, String name, String city) {
+    }
+
+    /** Budget totals over all of an organization's couples. */
+    public record BudgetTotals(BigDecimal estimated, BigDecimal actual) {
+    }
+
+    /** Open work over all of an organization's couples. */
+    public record TaskTotals(long open, long overdue, long blocked) {
     }
 
     /** A vendor's record with the organization's couples. */
@@ -56,12 +69,12 @@ public final class Analytics {
                     rs -> new MonthValue(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3))));
             body.put("budget", Rows.aggregate(c, "SELECT coalesce(sum(b.estimated), 0), coalesce(sum(b.actual), 0)"
                     + " FROM budget_items b JOIN clients cl ON cl.id = b.client_id WHERE cl.org_id = ?",
-                    List.of(orgId), rs -> Map.of("estimated", rs.getBigDecimal(1), "actual", rs.getBigDecimal(2))));
+                    List.of(orgId), rs -> new BudgetTotals(rs.getBigDecimal(1), rs.getBigDecimal(2))));
             body.put("tasks", Rows.aggregate(c, "SELECT count(*) FILTER (WHERE t.status <> 'done'),"
                     + " count(*) FILTER (WHERE t.status <> 'done' AND t.due_date < current_date),"
                     + " count(*) FILTER (WHERE t.status = 'blocked') FROM tasks t JOIN clients cl ON cl.id = t.client_id"
                     + " WHERE cl.org_id = ?", List.of(orgId),
-                    rs -> Map.of("open", rs.getLong(1), "overdue", rs.getLong(2), "blocked", rs.getLong(3))));
+                    rs -> new TaskTotals(rs.getLong(1), rs.getLong(2), rs.getLong(3))));
             body.put("topCategories", Rows.all(c, "SELECT v.category, count(*), sum(b.amount) FROM bookings b"
                     + " JOIN clients cl ON cl.id = b.client_id JOIN vendors v ON v.id = b.vendor_id"
                     + " WHERE cl.org_id = ? AND b.status <> 'cancelled' GROUP BY v.category ORDER BY 3 DESC LIMIT 5",
@@ -89,9 +102,9 @@ public final class Analytics {
         });
     }
 
-    private static Map<String, Object> organization(Connection c, long orgId) throws SQLException {
+    private static Organization organization(Connection c, long orgId) throws SQLException {
         return Rows.one(c, "SELECT id, name, city FROM organizations WHERE id = ?", List.of(orgId),
-                rs -> Map.<String, Object>of("id", rs.getLong(1), "name", rs.getString(2), "city", rs.getString(3)))
-                .orElseThrow(() -> dev.perfgate.sut.http.ApiException.notFound("organization", orgId));
+                rs -> new Organization(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .orElseThrow(() -> ApiException.notFound("organization", orgId));
     }
 }

@@ -217,6 +217,4 @@ public final class Paging {
     public static String likeLiteral(String text) {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
-
-
 }

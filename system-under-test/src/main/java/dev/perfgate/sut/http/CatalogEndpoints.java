@@ -1,9 +1,11 @@
 package dev.perfgate.sut.http;
 
 import java.math.BigDecimal;
+import java.util.Optional;
 
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.domain.Notifications;
+import dev.perfgate.sut.domain.Paging;
 import dev.perfgate.sut.domain.Vendors;
 
 /** Vendor marketplace, planner notifications and organization analytics. */
@@ -47,8 +49,7 @@ public final class CatalogEndpoints {
         r.allowParams("user", "unread", "page", "size", "cursor");
         long user = r.requiredId("user");
         return ApiResponse.ok(notifications.list(user, r.booleanParam("unread").orElse(false),
-                dev.perfgate.sut.domain.Paging.request(Notifications.SORTS, "-createdAt", java.util.Optional.empty(),
-                        r.intParam("size", 20, 1, dev.perfgate.sut.domain.Paging.MAX_SIZE), r.param("page"),
-                        r.param("cursor"))));
+                Paging.request(Notifications.SORTS, "-createdAt", Optional.empty(),
+                        r.intParam("size", 20, 1, Paging.MAX_SIZE), r.param("page"), r.param("cursor"))));
     }
 }

@@ -1,6 +1,7 @@
 package dev.perfgate.sut.http;
 
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.perfgate.sut.domain.Bookings;
@@ -45,7 +46,7 @@ public final class ClientEndpoints {
                 .patch("/api/tasks/{id}", this::patchTask);
     }
 
-    static Paging.PageRequest page(ApiRequest r, java.util.Map<String, Paging.SortKey> sorts, String defaultSort) {
+    static Paging.PageRequest page(ApiRequest r, Map<String, Paging.SortKey> sorts, String defaultSort) {
         return Paging.request(sorts, defaultSort, r.param("sort"), r.intParam("size", 20, 1, Paging.MAX_SIZE),
                 r.param("page"), r.param("cursor"));
     }

@@ -21,7 +21,7 @@ public final class Json {
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         m.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        m.setSerializationInclusion(JsonInclude.Include.ALWAYS);
+        m.setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS));
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(32).maxStringLength(100_000).maxNumberLength(40).build());
         return m;

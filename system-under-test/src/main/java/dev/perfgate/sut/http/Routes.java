@@ -99,7 +99,7 @@ public final class Routes {
             int status = 500;
             try {
                 status = send(res, endpoint.handle(new ApiRequest(req, maxBodyBytes)));
-            } catch (Throwable e) {
+            } catch (Exception e) {
                 status = sendError(req, res, e);
             } finally {
                 route.record(status, System.nanoTime() - start);
@@ -122,7 +122,7 @@ public final class Routes {
         return response.status();
     }
 
-    private static int sendError(ServerRequest req, ServerResponse res, Throwable e) {
+    private static int sendError(ServerRequest req, ServerResponse res, Exception e) {
         ApiException error = toApiException(req, e);
         if (res.isSent()) {
             return error.status(); // nothing more can be said on this response
@@ -146,7 +146,7 @@ public final class Routes {
         return send(res, new ApiResponse(error.status(), body, headers));
     }
 
-    private static ApiException toApiException(ServerRequest req, Throwable e) {
+    private static ApiException toApiException(ServerRequest req, Exception e) {
         if (e instanceof ApiException api) {
             return api;
         }
