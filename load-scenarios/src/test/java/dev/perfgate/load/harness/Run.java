@@ -1,0 +1,217 @@
+package dev.perfgate.load.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.perfgate.reports.Check;
+import dev.perfgate.reports.RegressionGate;
+import dev.perfgate.reports.RequestStats;
+import dev.perfgate.reports.ResultFiles;
+import dev.perfgate.reports.RunEnvironment;
+import dev.perfgate.reports.RunResult;
+
+/**
+ * One simulation run around Gatling: starts the service (unless {@code -Dtarget}), discovers feeder data and warms
+ * up, resets every counter, and after the load reads the service's own figures, stops it, writes results.json,
+ * JUnit XML and the regression page under {@code reports/runs/<timestamp>-<simulation>/}, and applies the budgets
+ * and the regression gate.
+ *
+ * <p>The verdict is applied from a shutdown hook: it runs after Gatling has written its HTML report (so the
+ * regression page can link it and is copied next to it), and halts the JVM with status 3 when a check failed, which
+ * fails {@code gatling:test} like a failed Gatling assertion does.
+ */
+public final class Run {
+    private static final String ADMIN_TOKEN = "perfgate-load-harness-token";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final String simulation;
+    private final Settings settings;
+    private final Budgets budgets;
+    private final Feeds feeds = new Feeds();
+    private final URI baseUrl;
+    private final int port;
+    private final Path runDir;
+    private SutProcess sut;
+    private Instant startedAt;
+
+    public Run(String simulation, Settings settings, Budgets budgets) {
+        this.simulation = simulation;
+        this.settings = settings;
+        this.budgets = budgets;
+        try {
+            this.port = settings.target().isPresent() ? -1 : SutProcess.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.baseUrl = settings.target().orElse(URI.create("http://127.0.0.1:" + port));
+        this.runDir = settings.runsDir().resolve(STAMP.format(Instant.now()) + "-" + simulation);
+    }
+
+    /** Returns the base URL the scenarios load. */
+    public String baseUrl() {
+        return baseUrl.toString().replaceAll("/$", "");
+    }
+
+    /** Returns the feeders (filled by {@link #before()}). */
+    public Feeds feeds() {
+        return feeds;
+    }
+
+    /** Starts the service if needed, discovers data (which warms it up) and resets the counters. */
+    public void before() {
+        try {
+            if (settings.target().isEmpty()) {
+                System.out.printf("perfgate: starting the service (scale %s) in its own JVM on %s%n",
+                        settings.profile().scale(), baseUrl);
+                sut = SutProcess.start(settings.sutDir(), port, settings.profile().scale(), ADMIN_TOKEN,
+                        runDir.resolve("service.log"));
+            }
+            feeds.discover(baseUrl);
+            post("/api/admin/metrics/reset");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ExactResults.reset();
+        startedAt = Instant.now();
+    }
+
+    /** Collects results, stops the service, writes the files and schedules the verdict. */
+    public void after() {
+        Map<String, Object> server = get("/api/performance/metrics");
+        if (sut != null) {
+            sut.close();
+        }
+        List<RequestStats> requests = ExactResults.snapshot(budgets.requests());
+        List<Check> budgetChecks = budgets.check(requests);
+        RunResult result = new RunResult(simulation, settings.profile().id(), baseUrl(), startedAt,
+                ExactResults.spanSeconds(), RunEnvironment.capture(settings.profile().id(), settings.root()), requests,
+                budgetChecks, server);
+        ResultFiles.write(runDir.resolve("results.json"), result);
+
+        Path baselineFile = settings.baselineDir().resolve("gatling-" + simulation + "-" + settings.profile().id() + ".json");
+        List<Check> checks = new ArrayList<>(budgetChecks);
+        String baselineNote;
+        switch (settings.baseline()) {
+            case "update" -> {
+                ResultFiles.write(baselineFile, result);
+                baselineNote = "baseline updated: " + baselineFile;
+            }
+            case "off" -> baselineNote = "baseline comparison off";
+            default -> {
+                RunResult baseline = ResultFiles.read(baselineFile);
+                checks.addAll(RegressionGate.compare(baseline, result, budgets.regression()));
+                baselineNote = baseline == null ? "no baseline at " + baselineFile
+                        + " yet: every request is NEW (create one with -Dbaseline=update)" : "compared with " + baselineFile;
+            }
+        }
+        ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, result.durationSeconds());
+        ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), simulation + " (" + settings.profile().id()
+                + ")", checks, null);
+        printSummary(requests, checks, baselineNote);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> verdict(checks), "perfgate-verdict"));
+    }
+
+    private void printSummary(List<RequestStats> requests, List<Check> checks, String baselineNote) {
+        System.out.println();
+        System.out.printf("perfgate: %s, profile %s, exact latencies (ms)%n", simulation, settings.profile().id());
+        System.out.printf("  %-26s %8s %6s %8s %8s %8s %8s %8s %6s%n", "request", "count", "ko", "p50", "p95", "p99",
+                "max", "req/s", "sql");
+        for (RequestStats r : requests) {
+            System.out.printf("  %-26s %8d %6d %8.0f %8.0f %8.0f %8.0f %8.1f %6s%n", r.name(), r.count(), r.ko(),
+                    r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.throughputPerSecond(),
+                    r.statementsMax() < 0 ? "-" : Long.toString(r.statementsMax()));
+        }
+        System.out.println("perfgate: " + baselineNote);
+        checks.stream().filter(Check::failed).forEach(c -> System.out.println("perfgate: FAILED " + c.describe()));
+        System.out.printf("perfgate: %d checks, %d failed; results in %s%n", checks.size(),
+                checks.stream().filter(Check::failed).count(), runDir);
+    }
+
+    /** After Gatling's report exists: link and copy the regression page next to it, then fail on a failed check. */
+    private void verdict(List<Check> checks) {
+        Path report = latestGatlingReport();
+        try {
+            String link = null;
+            if (report != null) {
+                link = runDir.relativize(report.resolve("index.html")).toString();
+                Files.deleteIfExists(runDir.resolve("gatling"));
+                Files.createSymbolicLink(runDir.resolve("gatling"), runDir.relativize(report));
+                ResultFiles.writeRegressionPage(report.resolve("regression.html"), simulation + " ("
+                        + settings.profile().id() + ")", checks, "index.html");
+                Files.copy(runDir.resolve("results.json"), report.resolve("results.json"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), simulation + " ("
+                    + settings.profile().id() + ")", checks, link);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("perfgate: could not link the Gatling report: " + e);
+        }
+        if (checks.stream().anyMatch(Check::failed)) {
+            System.err.println("perfgate: " + simulation + " failed its budgets or the regression gate; see "
+                    + runDir.resolve("regression.html"));
+            System.err.flush();
+            Runtime.getRuntime().halt(3);
+        }
+    }
+
+    private Path latestGatlingReport() {
+        Path dir = Path.of(System.getProperty("perfgate.gatlingResults", "target/gatling")).toAbsolutePath();
+        String prefix = simulation.toLowerCase() + "-";
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> reports = Files.list(dir)) {
+            return reports.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .filter(p -> Files.exists(p.resolve("index.html")))
+                    .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> get(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(baseUrl.resolve(path))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? new ObjectMapper().readValue(r.body(), Map.class) : Map.of("status", r.statusCode());
+        } catch (IOException e) {
+            return Map.of("error", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of("error", "interrupted");
+        }
+    }
+
+    private void post(String path) throws IOException {
+        String token = sut != null ? ADMIN_TOKEN : System.getProperty("perfgate.adminToken", "");
+        if (token.isEmpty()) {
+            return; // a target started elsewhere: its counters include earlier traffic
+        }
+        try {
+            http.send(HttpRequest.newBuilder(baseUrl.resolve(path)).header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.perfgate.load.harness;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The harness's settings, passed from Maven to the Gatling JVM as {@code perfgate.*} system properties
+ * ({@code -Dprofile=}, {@code -Dtarget=}, {@code -Dbaseline=}, {@code -Dregress=} on the command line).
+ *
+ * @param target    a running service to load (no start, no stop); empty: start one
+ * @param baseline  "compare" (default), "update" (rewrite the baselines from this run) or "off"
+ * @param regress   request names to send with {@code X-Perf-Mode: baseline}: a deliberate regression that the gate
+ *                  must catch (tests, and anyone who wants to see the gate fail)
+ */
+public record Settings(Profile profile, Optional<URI> target, String baseline, Set<String> regress, Path root,
+                       Path baselineDir, Path runsDir, Path sutDir) {
+
+    /** Reads and validates the settings of this Gatling JVM. */
+    public static Settings fromSystemProperties() {
+        Profile profile = Profile.parse(System.getProperty("perfgate.profile", "ci"));
+        String rawTarget = System.getProperty("perfgate.target", "").strip();
+        Optional<URI> target = Optional.empty();
+        if (!rawTarget.isEmpty()) {
+            URI uri = URI.create(rawTarget);
+            if (!Set.of("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("target was \"" + rawTarget + "\", must be http://host:port");
+            }
+            target = Optional.of(uri);
+        }
+        String baseline = System.getProperty("perfgate.baseline", "compare").strip().toLowerCase(Locale.ROOT);
+        if (!Set.of("compare", "update", "off").contains(baseline)) {
+            throw new IllegalArgumentException("baseline was \"" + baseline + "\", must be compare, update or off");
+        }
+        Set<String> regress = Set.of(System.getProperty("perfgate.regress", "").split(",")).stream()
+                .map(String::strip).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        Path root = Path.of(System.getProperty("perfgate.root", "..")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(root.resolve("system-under-test"))) {
+            throw new IllegalArgumentException("perfgate.root was \"" + root + "\", must be the perfgate checkout");
+        }
+        Path baselineDir = Path.of(System.getProperty("perfgate.baselineDir",
+                root.resolve("reports").resolve("baselines").toString()));
+        return new Settings(profile, target, baseline, regress, root, baselineDir,
+                root.resolve("reports").resolve("runs"), root.resolve("system-under-test"));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.perfgate.load.simulations;
+
+import static io.gatling.javaapi.http.HttpDsl.http;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+
+import dev.perfgate.load.endpoints.Api;
+import dev.perfgate.load.harness.Budgets;
+import dev.perfgate.load.harness.Run;
+import dev.perfgate.load.harness.Settings;
+import dev.perfgate.load.journeys.Journeys;
+
+/**
+ * What every perfgate simulation shares: settings, budgets, the run lifecycle (service, data, results, gate) and
+ * assertions generated from the budgets for exactly the requests the simulation sends.
+ */
+public abstract class PerfgateSimulation extends Simulation {
+    protected final Settings settings = Settings.fromSystemProperties();
+    protected final Budgets budgets = Budgets.load(settings.root().resolve("load-scenarios").resolve("budgets.yaml"));
+    protected final Run run = new Run(getClass().getSimpleName(), settings, budgets);
+    protected final Api api = new Api(settings.regress());
+    protected final Journeys journeys = smoke()
+            ? new Journeys(api, run.feeds(), Duration.ofMillis(50), Duration.ofMillis(200))
+            : new Journeys(api, run.feeds(), Duration.ofSeconds(1), Duration.ofSeconds(4));
+    protected final HttpProtocolBuilder protocol = http.baseUrl(run.baseUrl())
+            .acceptHeader("application/json")
+            .acceptEncodingHeader("gzip, deflate")
+            .userAgentHeader("perfgate-load/" + settings.profile().id());
+
+    protected PerfgateSimulation() {
+        List<PopulationBuilder> populations = populations();
+        api.used().forEach(budgets::tierOf); // every request name needs a budget before anything runs
+        setUp(populations).protocols(protocol).assertions(budgets.assertions(api.used(), !smoke()));
+    }
+
+    private boolean smoke() {
+        return settings.profile() == dev.perfgate.load.harness.Profile.SMOKE;
+    }
+
+    /** Returns the scenarios with their injection profiles. */
+    protected abstract List<PopulationBuilder> populations();
+
+    /** Returns the load balancer's health probe, once a second for the whole run (open: it does not wait). */
+    protected PopulationBuilder monitor() {
+        return io.gatling.javaapi.core.CoreDsl.scenario("monitor").exec(journeys.monitor())
+                .injectOpen(io.gatling.javaapi.core.CoreDsl.constantUsersPerSec(1).during(settings.profile().duration()));
+    }
+
+    @Override
+    public void before() {
+        run.before();
+    }
+
+    @Override
+    public void after() {
+        run.after();
+    }
+}

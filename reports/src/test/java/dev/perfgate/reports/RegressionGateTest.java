@@ -1,0 +1,126 @@
+package dev.perfgate.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegressionGateTest {
+    private static final Tolerance T = new Tolerance(1.5, 15, 0.5, 0.8, 50);
+
+    private static RequestStats stats(String name, double p95, double p99, long ko, double throughput, long statements) {
+        return new RequestStats(name, "standard", 1000, 1000 - ko, ko, Map.of(), 1, 5, 8, p95, p99, p99 + 5, p99 + 10,
+                6, throughput, statements, statements);
+    }
+
+    private static RunResult run(RequestStats... requests) {
+        return new RunResult("PeakDaySimulation", "ci", "http://127.0.0.1:1", Instant.EPOCH, 60,
+                RunEnvironment.capture("ci"), List.of(requests), List.of(), Map.of());
+    }
+
+    private static List<Check> failed(List<Check> checks) {
+        return checks.stream().filter(Check::failed).toList();
+    }
+
+    @Test
+    void unchangedRun_passesAgainstItself() {
+        RunResult r = run(stats("client detail", 20, 40, 0, 10, 1), stats("budget", 30, 60, 1, 5, 3));
+        List<Check> checks = RegressionGate.compare(r, r, T);
+        assertThat(checks).hasSize(10).noneMatch(Check::failed);
+    }
+
+    @Test
+    void latency_mustExceedBothRatioAndFloor() {
+        RunResult base = run(stats("fast", 4, 8, 0, 10, 1), stats("slow", 100, 150, 0, 10, 1));
+        // fast: 4 -> 12 ms is 3x but only +8 ms (noise); slow: 100 -> 160 ms is 1.6x and +60 ms (regression)
+        RunResult now = run(stats("fast", 12, 20, 0, 10, 1), stats("slow", 160, 200, 0, 10, 1));
+        List<Check> failed = failed(RegressionGate.compare(base, now, T));
+        assertThat(failed).extracting(Check::subject, Check::metric).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("slow", "p95Ms"));
+    }
+
+    @Test
+    void oneMoreStatement_isARegressionWhateverTheTiming() {
+        RunResult base = run(stats("budget", 30, 60, 0, 5, 3));
+        RunResult now = run(stats("budget", 25, 50, 0, 5, 4));
+        assertThat(failed(RegressionGate.compare(base, now, T))).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.metric()).isEqualTo("statementsMax");
+                    assertThat(c.describe()).contains("budget").contains("expected 3").contains("actual 4");
+                });
+    }
+
+    @Test
+    void errorsAndThroughput_haveTheirAllowances() {
+        RunResult base = run(stats("a", 10, 20, 0, 10, 1), stats("b", 10, 20, 0, 10, 1));
+        RunResult now = run(stats("a", 10, 20, 10, 10, 1), stats("b", 10, 20, 0, 7, 1)); // +1 point errors; -30 %
+        assertThat(failed(RegressionGate.compare(base, now, T))).extracting(Check::subject, Check::metric)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("a", "errorPercent"),
+                        org.assertj.core.groups.Tuple.tuple("b", "throughputPerSecond"));
+    }
+
+    @Test
+    void newAndMissingRequests() {
+        RunResult base = run(stats("old", 10, 20, 0, 10, 1));
+        RunResult now = run(stats("new", 10, 20, 0, 10, 1));
+        List<Check> checks = RegressionGate.compare(base, now, T);
+        assertThat(checks).anySatisfy(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.NEW));
+        assertThat(failed(checks)).singleElement().satisfies(c -> assertThat(c.subject()).isEqualTo("old"));
+        assertThat(RegressionGate.compare(null, now, T)).allMatch(c -> c.verdict() == Check.Verdict.NEW);
+    }
+
+    @Test
+    void fewSamples_timingIsWarnedNotFailed_butStatementsStillFail() {
+        RequestStats base = new RequestStats("rare", "standard", 5, 5, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6, 1, 3, 3);
+        RequestStats now = new RequestStats("rare", "standard", 5, 5, 0, Map.of(), 1, 5, 8, 90, 95, 95, 95, 6, 0.2, 4, 4);
+        List<Check> checks = RegressionGate.compare(run(base), run(now), T);
+        assertThat(checks).filteredOn(c -> c.metric().equals("p95Ms")).singleElement()
+                .satisfies(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN));
+        assertThat(checks).filteredOn(c -> c.metric().equals("throughputPerSecond")).singleElement()
+                .satisfies(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN));
+        assertThat(failed(checks)).extracting(Check::metric).containsExactly("statementsMax");
+    }
+
+    @Test
+    void rareRequestMissing_isWarned_commonOneFails() {
+        RequestStats rare = new RequestStats("rare", "standard", 5, 5, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6, 1, 3, 3);
+        List<Check> checks = RegressionGate.compare(run(rare, stats("common", 10, 20, 0, 10, 1)),
+                run(stats("other", 10, 20, 0, 10, 1)), T);
+        assertThat(checks).filteredOn(c -> c.subject().equals("rare")).singleElement()
+                .satisfies(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN));
+        assertThat(failed(checks)).extracting(Check::subject).containsExactly("common");
+    }
+
+    @Test
+    void tolerance_rejectsNonsense() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Tolerance(0.9, 1, 1, 0.8, 1))
+                .hasMessage("latencyRatio was 0.9, must be at least 1.0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Tolerance(1.5, 1, 1, 1.2, 1))
+                .hasMessage("throughputRatio was 1.2, must be in (0, 1]");
+    }
+
+    @Test
+    void files_roundTripAndRender(@TempDir Path dir) throws Exception {
+        RunResult base = run(stats("budget", 30, 60, 0, 5, 3));
+        RunResult now = run(stats("budget", 25, 50, 0, 5, 4));
+        ResultFiles.write(dir.resolve("results.json"), now);
+        assertThat(ResultFiles.read(dir.resolve("results.json"))).isEqualTo(now);
+        assertThat(ResultFiles.read(dir.resolve("absent.json"))).isNull();
+
+        List<Check> checks = RegressionGate.compare(base, now, T);
+        ResultFiles.writeJUnit(dir.resolve("junit.xml"), "PeakDaySimulation", checks, 60);
+        String xml = Files.readString(dir.resolve("junit.xml"));
+        assertThat(xml).contains("tests=\"" + checks.size() + "\" failures=\"1\"")
+                .contains("<testcase classname=\"PeakDaySimulation.regression\" name=\"budget statementsMax\"")
+                .contains("<failure");
+        ResultFiles.writeRegressionPage(dir.resolve("regression.html"), "PeakDay <ci>", checks, "../gatling/index.html");
+        assertThat(Files.readString(dir.resolve("regression.html"))).contains("1 check(s) failed")
+                .contains("PeakDay &lt;ci&gt;").contains("<tr class=FAIL>").contains("href=\"../gatling/index.html\"");
+    }
+}
