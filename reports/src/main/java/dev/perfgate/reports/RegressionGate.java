@@ -22,8 +22,8 @@ public final class RegressionGate {
                         "no baseline for this request yet"));
                 continue;
             }
-            checks.add(latency(now.name(), "p95Ms", before.p95Ms(), now.p95Ms(), t, before.count(), now.count()));
-            checks.add(latency(now.name(), "p99Ms", before.p99Ms(), now.p99Ms(), t, before.count(), now.count()));
+            checks.add(latency(now.name(), "p95Ms", 95, before.p95Ms(), now.p95Ms(), t, before.count(), now.count()));
+            checks.add(latency(now.name(), "p99Ms", 99, before.p99Ms(), now.p99Ms(), t, before.count(), now.count()));
             double errorLimit = before.errorPercent() + t.errorPointsMax();
             checks.add(new Check("regression", now.name(), "errorPercent", before.errorPercent(), now.errorPercent(),
                     now.errorPercent() > errorLimit ? Check.Verdict.FAIL : Check.Verdict.PASS,
@@ -51,10 +51,11 @@ public final class RegressionGate {
         return checks;
     }
 
-    private static Check latency(String name, String metric, double baseline, double current, Tolerance t,
-                                 long baselineCount, long currentCount) {
+    private static Check latency(String name, String metric, double percentile, double baseline, double current,
+                                 Tolerance t, long baselineCount, long currentCount) {
         boolean worse = current > baseline * t.latencyRatio() && current - baseline > t.latencyFloorMs();
-        return new Check("regression", name, metric, baseline, current, t.timing(worse, baselineCount, currentCount),
+        return new Check("regression", name, metric, baseline, current,
+                t.timing(worse, percentile, baselineCount, currentCount),
                 String.format("fails above baseline x %s and + %s ms", Check.format(t.latencyRatio()),
                         Check.format(t.latencyFloorMs())));
     }

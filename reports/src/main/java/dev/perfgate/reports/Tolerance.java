@@ -10,8 +10,10 @@ package dev.perfgate.reports;
  * @param latencyFloorMs   absolute increase in ms below which they are not, e.g. 15
  * @param errorPointsMax   increase of the error rate in percentage points that fails, e.g. 0.5
  * @param throughputRatio  current / baseline below which throughput is a regression, e.g. 0.8
- * @param minSamples       requests below which percentiles and throughput are too noisy to enforce; their checks
- *                         are reported as WARN (errors and SQL statements are enforced at any count)
+ * @param minSamples       requests below which a p95 and throughput are too noisy to enforce (40 leaves two
+ *                         observations above the p95); a p99 needs five times as many, for the same two above it.
+ *                         Checks below the count are reported as WARN; errors and SQL statements are enforced at
+ *                         any count
  */
 public record Tolerance(double latencyRatio, double latencyFloorMs, double errorPointsMax, double throughputRatio,
                         int minSamples) {
@@ -34,10 +36,19 @@ public record Tolerance(double latencyRatio, double latencyFloorMs, double error
         }
     }
 
-    /** Returns the verdict for a timing check: FAIL becomes WARN when either side has too few samples. */
+    /** Returns the verdict for a p95 or throughput check: FAIL becomes WARN when either side has too few samples. */
     public Check.Verdict timing(boolean worse, long... counts) {
+        return timing(worse, 95, counts);
+    }
+
+    /**
+     * Returns the verdict for a check of a percentile: FAIL becomes WARN unless both runs have enough samples for
+     * as many observations above that percentile as {@code minSamples} leaves above the p95.
+     */
+    public Check.Verdict timing(boolean worse, double percentile, long... counts) {
+        long needed = (long) Math.ceil(minSamples * 5.0 / (100 - percentile));
         for (long c : counts) {
-            if (c < minSamples) {
+            if (c < needed) {
                 return worse ? Check.Verdict.WARN : Check.Verdict.PASS;
             }
         }

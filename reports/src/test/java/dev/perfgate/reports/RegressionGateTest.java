@@ -88,6 +88,17 @@ class RegressionGateTest {
     }
 
     @Test
+    void p99_needsFiveTimesTheSamplesOfP95() {
+        RequestStats base = new RequestStats("mid", "standard", 100, 100, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6, 1, 3, 3);
+        RequestStats now = new RequestStats("mid", "standard", 100, 100, 0, Map.of(), 1, 5, 8, 90, 95, 95, 95, 6, 1, 3, 3);
+        List<Check> checks = RegressionGate.compare(run(base), run(now), T);
+        assertThat(checks).filteredOn(c -> c.metric().equals("p95Ms")).singleElement()
+                .satisfies(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.FAIL));
+        assertThat(checks).filteredOn(c -> c.metric().equals("p99Ms")).singleElement()
+                .satisfies(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN));
+    }
+
+    @Test
     void rareRequestMissing_isWarned_commonOneFails() {
         RequestStats rare = new RequestStats("rare", "standard", 5, 5, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6, 1, 3, 3);
         List<Check> checks = RegressionGate.compare(run(rare, stats("common", 10, 20, 0, 10, 1)),

@@ -75,15 +75,16 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
     }
 
     /**
-     * Returns Gatling assertions for the request names a simulation sends, and the global error budget; latency
-     * assertions only when the profile sends enough requests for a percentile to mean something.
+     * Returns Gatling assertions for the request names a simulation sends (p95 per request) and the global error
+     * budget; latency assertions only when the profile sends enough requests for a percentile to mean something.
+     * The p99 caps are checked on the exact results only, where the sample-count guard applies: Gatling's p99 of a
+     * request seen 60 times is its slowest one.
      */
     public List<Assertion> assertions(Collection<String> used, boolean latency) {
         List<Assertion> out = new ArrayList<>();
         for (String request : latency ? new TreeSet<>(used) : new TreeSet<String>()) {
             Tier t = tiers.get(tierOf(request));
             out.add(details(request).responseTime().percentile(95.0).lt((int) Math.round(t.p95Ms())));
-            out.add(details(request).responseTime().percentile(99.0).lt((int) Math.round(t.p99Ms())));
         }
         out.add(global().failedRequests().percent().lt(maxErrorPercent));
         return out;
@@ -100,7 +101,7 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
             out.add(new Check("budget", r.name(), "p95Ms", t.p95Ms(), r.p95Ms(),
                     regression.timing(r.p95Ms() >= t.p95Ms(), r.count()), tier + "exact p95 below the budget"));
             out.add(new Check("budget", r.name(), "p99Ms", t.p99Ms(), r.p99Ms(),
-                    regression.timing(r.p99Ms() >= t.p99Ms(), r.count()), tier + "exact p99 below the cap"));
+                    regression.timing(r.p99Ms() >= t.p99Ms(), 99, r.count()), tier + "exact p99 below the cap"));
             count += r.count();
             ko += r.ko();
         }

@@ -43,7 +43,8 @@ public record Settings(Profile profile, Optional<URI> target, String baseline, S
         }
         Path baselineDir = Path.of(System.getProperty("perfgate.baselineDir",
                 root.resolve("reports").resolve("baselines").toString()));
-        return new Settings(profile, target, baseline, regress, root, baselineDir,
-                root.resolve("reports").resolve("runs"), root.resolve("system-under-test"));
+        Path runsDir = Path.of(System.getProperty("perfgate.runsDir", root.resolve("reports").resolve("runs").toString()));
+        return new Settings(profile, target, baseline, regress, root, baselineDir, runsDir,
+                root.resolve("system-under-test"));
     }
 }

@@ -1,0 +1,70 @@
+package dev.perfgate.load.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.perfgate.reports.RequestStats;
+import dev.perfgate.reports.ResultFiles;
+import dev.perfgate.reports.RunResult;
+
+/**
+ * Reads what the three smoke runs of {@code ./mvnw verify} wrote (see load-scenarios/pom.xml): every scenario ran
+ * with every file written, the unchanged run passed against its fresh baseline, and the run with the injected
+ * regression failed naming exactly that route.
+ */
+class GateVerificationIT {
+    private static final Path DIR = Path.of(System.getProperty("perfgate.verifyDir", "target/verify"));
+
+    private static Path onlyRun(String execution) throws IOException {
+        try (Stream<Path> runs = Files.list(DIR.resolve("runs").resolve(execution))) {
+            List<Path> all = runs.filter(Files::isDirectory).toList();
+            assertThat(all).as("runs of %s", execution).hasSize(1);
+            return all.getFirst();
+        }
+    }
+
+    @Test
+    void smoke_everyScenarioRan_andEveryFileWasWritten() throws IOException {
+        Path run = onlyRun("smoke-compare");
+        RunResult result = ResultFiles.read(run.resolve("results.json"));
+        assertThat(result.profile()).isEqualTo("smoke");
+        assertThat(result.environment().availableProcessors()).isPositive();
+        // one request of each scenario: planner, couple, phone, analyst, monitor
+        assertThat(result.requests()).extracting(RequestStats::name)
+                .contains("client budget", "vendor search", "notifications", "analytics dashboard", "health");
+        assertThat(result.requests()).allSatisfy(r -> assertThat(r.ko()).as(r.name()).isZero());
+        assertThat(result.requests()).filteredOn(r -> r.name().equals("client detail")).singleElement()
+                .satisfies(r -> assertThat(r.statementsMax()).isEqualTo(1));
+        assertThat(result.server()).containsKey("endpoints");
+        assertThat(run.resolve("junit.xml")).exists();
+        assertThat(run.resolve("regression.html")).exists();
+        assertThat(run.resolve("gatling").resolve("index.html")).exists();
+        assertThat(run.resolve("gatling").resolve("regression.html")).exists();
+        assertThat(DIR.resolve("baselines").resolve("gatling-PeakDaySimulation-smoke.json")).exists();
+    }
+
+    @Test
+    void unchangedRun_passesAgainstItsFreshBaseline() throws IOException {
+        String junit = Files.readString(onlyRun("smoke-compare").resolve("junit.xml"));
+        assertThat(junit).contains("failures=\"0\"").contains("PeakDaySimulation.regression");
+    }
+
+    @Test
+    void injectedRegression_failsNamingTheRoute() throws IOException {
+        Path run = onlyRun("smoke-regression");
+        String junit = Files.readString(run.resolve("junit.xml"));
+        assertThat(junit).contains("name=\"client budget statementsMax\"").contains("<failure");
+        // every failure names the regressed route and nothing else
+        List<String> failures = List.of(junit.split("<failure")).subList(1, junit.split("<failure").length);
+        assertThat(failures).isNotEmpty().allSatisfy(failure -> assertThat(failure).contains("client budget"));
+        assertThat(Files.readString(run.resolve("regression.html"))).contains("check(s) failed")
+                .contains("client budget");
+    }
+}
