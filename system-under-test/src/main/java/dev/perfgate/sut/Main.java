@@ -8,6 +8,7 @@ import dev.perfgate.sut.db.Infrastructure;
 import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.metrics.Metrics;
+import dev.perfgate.sut.query.QueryMonitor;
 
 /**
  * Starts the reference service, or runs the seed command against a database:
@@ -69,7 +70,8 @@ public final class Main {
 
     private static void seed(SutConfig config, boolean reset) throws Exception {
         try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config);
-             Database db = new Database(config, infra, metrics.registry())) {
+             Database db = new Database(config, infra, metrics.registry(),
+                     new QueryMonitor(config.nPlusOneThreshold(), metrics.registry()))) {
             Migrations.migrate(db.maintenance());
             if (reset) {
                 Seeder.truncate(db.maintenance());

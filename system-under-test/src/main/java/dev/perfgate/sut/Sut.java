@@ -26,6 +26,7 @@ import dev.perfgate.sut.http.Routes;
 import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
+import dev.perfgate.sut.query.QueryMonitor;
 
 /**
  * The running service, wired explicitly: configuration, infrastructure, pools, schema, seed data, routes, server.
@@ -58,7 +59,8 @@ public final class Sut implements AutoCloseable {
         Database db = null;
         try {
             infra = Infrastructure.start(config);
-            db = new Database(config, infra, metrics.registry());
+            QueryMonitor queries = new QueryMonitor(config.nPlusOneThreshold(), metrics.registry());
+            db = new Database(config, infra, metrics.registry(), queries);
             int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");
             Seeder.Result seeded = null;
@@ -67,7 +69,7 @@ public final class Sut implements AutoCloseable {
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();
-            routing(routing, config, db, stats, metrics);
+            routing(routing, config, db, stats, metrics, queries);
             WebServer server = WebServer.builder()
                     .host("0.0.0.0")
                     .port(config.port())
@@ -92,12 +94,12 @@ public final class Sut implements AutoCloseable {
 
     /** Registers every route of the service on a routing builder. */
     static void routing(HttpRouting.Builder routing, SutConfig config, Database db, EndpointStats stats,
-                        Metrics metrics) {
-        Routes routes = new Routes(routing, stats, config.maxBodyBytes());
+                        Metrics metrics, QueryMonitor queries) {
+        Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes());
         new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db)).register(routes);
         new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db)).register(routes);
-        new PerformanceEndpoints(db, stats, metrics, config.adminToken()).register(routes);
+        new PerformanceEndpoints(db, stats, metrics, queries, config.adminToken()).register(routes);
         routes.fallback();
     }
 

@@ -38,6 +38,7 @@ public record SutConfig(
         long dbStatementTimeoutMs,
         long dbLeakDetectionMs,
         int maxBodyBytes,
+        int nPlusOneThreshold,
         String testcontainersPostgresImage,
         String testcontainersRedisImage) {
 
@@ -64,6 +65,8 @@ public record SutConfig(
         k.put("SUT_DB_STATEMENT_TIMEOUT_MS", "server-side statement_timeout, 0 (off) or 10..600000 ms (default 5000)");
         k.put("SUT_DB_LEAK_DETECTION_MS", "log a connection held longer than this, 0 (off) or 2000..600000 ms (default 10000)");
         k.put("SUT_MAX_BODY_BYTES", "largest accepted request body, 256..10485760 bytes (default 65536)");
+        k.put("SUT_QUERY_NPLUSONE_THRESHOLD", "executions of one statement shape with different values in one request"
+                + " that make an N+1 suspect, 2..1000 (default 5)");
         k.put("SUT_TC_POSTGRES_IMAGE", "PostgreSQL image for SUT_INFRA=testcontainers (default postgres:17-alpine)");
         k.put("SUT_TC_REDIS_IMAGE", "Redis image for SUT_INFRA=testcontainers (default redis:7-alpine)");
         return java.util.Collections.unmodifiableMap(k);
@@ -96,6 +99,7 @@ public record SutConfig(
         long statementTimeout = r.zeroOrIn("SUT_DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600_000);
         long leakDetection = r.zeroOrIn("SUT_DB_LEAK_DETECTION_MS", 10_000, 2000, 600_000);
         int maxBody = r.intIn("SUT_MAX_BODY_BYTES", 65_536, 256, 10 * 1024 * 1024);
+        int nPlusOne = r.intIn("SUT_QUERY_NPLUSONE_THRESHOLD", 5, 2, 1000);
         String pgImage = r.image("SUT_TC_POSTGRES_IMAGE", "postgres:17-alpine");
         String redisImage = r.image("SUT_TC_REDIS_IMAGE", "redis:7-alpine");
 
@@ -115,7 +119,7 @@ public record SutConfig(
         boolean generated = token.isEmpty();
         String adminToken = token.orElseGet(SutConfig::randomToken);
         return new SutConfig(port, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken, generated,
-                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, pgImage,
+                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, pgImage,
                 redisImage);
     }
 
@@ -123,7 +127,7 @@ public record SutConfig(
     public SutConfig withPort(int newPort) {
         return new SutConfig(newPort, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken,
                 adminTokenGenerated, dbPoolSize, dbReadPoolSize, dbConnectionTimeoutMs, dbStatementTimeoutMs,
-                dbLeakDetectionMs, maxBodyBytes, testcontainersPostgresImage, testcontainersRedisImage);
+                dbLeakDetectionMs, maxBodyBytes, nPlusOneThreshold, testcontainersPostgresImage, testcontainersRedisImage);
     }
 
     private static String randomToken() {

@@ -13,12 +13,12 @@ import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.perfgate.sut.SutConfig;
-import dev.perfgate.sut.query.StatementCounter;
+import dev.perfgate.sut.query.QueryMonitor;
 
 /**
  * The two HikariCP pools: writes go to the primary, reads to the replica (the primary unless
- * {@code SUT_DB_READ_URL} names one). Both are wrapped by datasource-proxy so statements can be counted per request;
- * the raw pools stay reachable for pool metrics and health.
+ * {@code SUT_DB_READ_URL} names one). Both are wrapped by datasource-proxy so that the {@link QueryMonitor} sees every
+ * statement; the raw pools stay reachable for pool metrics and health.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource writePool;
@@ -26,13 +26,12 @@ public final class Database implements AutoCloseable {
     private final DataSource writes;
     private final DataSource reads;
 
-    public Database(SutConfig config, Infrastructure infra, MeterRegistry registry) {
+    public Database(SutConfig config, Infrastructure infra, MeterRegistry registry, QueryMonitor monitor) {
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
         this.writePool = pool("perfgate-write", infra.primaryUrl(), config.dbPoolSize(), false, config, metrics);
         this.readPool = pool("perfgate-read", infra.readUrl(), config.dbReadPoolSize(), true, config, metrics);
-        StatementCounter counter = new StatementCounter();
-        this.writes = ProxyDataSourceBuilder.create("write", writePool).listener(counter).build();
-        this.reads = ProxyDataSourceBuilder.create("read", readPool).listener(counter).build();
+        this.writes = ProxyDataSourceBuilder.create("write", writePool).listener(monitor).build();
+        this.reads = ProxyDataSourceBuilder.create("read", readPool).listener(monitor).build();
     }
 
     private static HikariDataSource pool(String name, String url, int size, boolean readOnly, SutConfig config,

@@ -42,7 +42,7 @@ public final class CatalogEndpoints {
         r.allowParams("category", "city", "minRating", "q", "sort", "page", "size", "cursor");
         return ApiResponse.ok(vendors.search(r.enumParam("category", Vendors.CATEGORIES), r.textParam("city", 100),
                 r.decimalParam("minRating", BigDecimal.ZERO, BigDecimal.valueOf(5)), r.textParam("q", 100),
-                ClientEndpoints.page(r, Vendors.SORTS, "-rating")));
+                ClientEndpoints.page(r, Vendors.SORTS, "-rating"), r.mode() == PerfMode.BASELINE));
     }
 
     private ApiResponse notifications(ApiRequest r) throws Exception {

@@ -14,18 +14,22 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
+import dev.perfgate.sut.query.QueryMonitor;
 
-/** Health, performance metrics (JSON and Prometheus) and the admin operations the harness uses. */
+/** Health, performance metrics (JSON and Prometheus), the query report and the admin operations the harness uses. */
 public final class PerformanceEndpoints {
     private final Database db;
     private final EndpointStats stats;
     private final Metrics metrics;
+    private final QueryMonitor queries;
     private final byte[] adminToken;
 
-    public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, String adminToken) {
+    public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, QueryMonitor queries,
+                                String adminToken) {
         this.db = db;
         this.stats = stats;
         this.metrics = metrics;
+        this.queries = queries;
         this.adminToken = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -36,11 +40,16 @@ public final class PerformanceEndpoints {
                     r.allowParams();
                     return ApiResponse.ok(performance());
                 })
+                .get("/api/performance/queries", r -> {
+                    r.allowParams("top");
+                    return ApiResponse.ok(queries.report(r.intParam("top", 25, 1, 500)));
+                })
                 .get("/metrics", r -> new ApiResponse(200, new ApiResponse.Raw("text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape().getBytes(StandardCharsets.UTF_8)), Map.of()))
                 .post("/api/admin/metrics/reset", r -> {
                     requireAdmin(r);
                     stats.reset();
+                    queries.reset();
                     return ApiResponse.ok(Map.of("reset", true));
                 });
     }

@@ -19,7 +19,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.perfgate.sut.metrics.EndpointStats;
-import dev.perfgate.sut.query.StatementCounter;
+import dev.perfgate.sut.query.QueryMonitor;
 
 /**
  * Registers endpoints and wraps each one in the same instrumentation: request timing into its route's exact
@@ -32,6 +32,7 @@ public final class Routes {
 
     private final HttpRouting.Builder routing;
     private final EndpointStats stats;
+    private final QueryMonitor queries;
     private final int maxBodyBytes;
     private final List<Registered> registered = new ArrayList<>();
 
@@ -44,9 +45,10 @@ public final class Routes {
     private record Registered(Method method, PathMatcher matcher) {
     }
 
-    public Routes(HttpRouting.Builder routing, EndpointStats stats, int maxBodyBytes) {
+    public Routes(HttpRouting.Builder routing, EndpointStats stats, QueryMonitor queries, int maxBodyBytes) {
         this.routing = routing;
         this.stats = stats;
+        this.queries = queries;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -68,14 +70,15 @@ public final class Routes {
 
     private Routes add(Method method, String pattern, Endpoint endpoint) {
         registered.add(new Registered(method, PathMatchers.create(pattern)));
-        routing.route(method, pattern, instrument(stats.route(method.text(), pattern), endpoint));
+        routing.route(method, pattern, instrument(method.text() + " " + pattern, stats.route(method.text(), pattern),
+                endpoint));
         return this;
     }
 
     /** Answers everything no route matched: 405 with Allow when the path exists under other methods, else 404. */
     public void fallback() {
         EndpointStats.Route unmatched = stats.route("ANY", "(unmatched)");
-        routing.any(instrument(unmatched, request -> {
+        routing.any(instrument("ANY (unmatched)", unmatched, request -> {
             throw unmatched(request);
         }));
     }
@@ -92,10 +95,10 @@ public final class Routes {
         return new MethodNotAllowed(what, allowed);
     }
 
-    private Handler instrument(EndpointStats.Route route, Endpoint endpoint) {
+    private Handler instrument(String name, EndpointStats.Route route, Endpoint endpoint) {
         return (req, res) -> {
             long start = System.nanoTime();
-            StatementCounter.begin();
+            queries.begin(name);
             int status = 500;
             try {
                 status = send(res, endpoint.handle(new ApiRequest(req, maxBodyBytes)));
@@ -103,7 +106,7 @@ public final class Routes {
                 status = sendError(req, res, e);
             } finally {
                 route.record(status, System.nanoTime() - start);
-                StatementCounter.end();
+                queries.end();
             }
         };
     }
@@ -111,7 +114,7 @@ public final class Routes {
     private static int send(ServerResponse res, ApiResponse response) {
         res.status(response.status());
         response.headers().forEach(res::header);
-        res.header(QUERY_COUNT, Integer.toString(StatementCounter.current()));
+        res.header(QUERY_COUNT, Integer.toString(QueryMonitor.current()));
         if (response.body() instanceof ApiResponse.Raw raw) {
             res.header(HeaderNames.CONTENT_TYPE, raw.contentType());
             res.send(raw.bytes());

@@ -1,0 +1,304 @@
+package dev.perfgate.sut.query;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import net.ttddyy.dsproxy.ExecutionInfo;
+import net.ttddyy.dsproxy.QueryInfo;
+import net.ttddyy.dsproxy.listener.QueryExecutionListener;
+import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Watches every statement both pools run (a datasource-proxy listener): times it and files it under its
+ * {@link Fingerprint} and the HTTP route that ran it, counts statements per request ({@code X-Query-Count}), and
+ * flags, per request, the same fingerprint run again and again with different values (an N+1 suspect) or with the
+ * same values (a repeated identical statement).
+ *
+ * <p>Helidon runs each request on its own virtual thread and JDBC calls stay on it, so the per-request state is a
+ * thread-local and needs no locking. The per-statement path is a cached fingerprint lookup, a few adders and a
+ * histogram record; the calling code location is looked up with a stack walk only when a request first crosses the
+ * N+1 threshold for a fingerprint.
+ */
+public final class QueryMonitor implements QueryExecutionListener {
+    private static final Logger LOG = Logger.getLogger(QueryMonitor.class.getName());
+    private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
+    private static final ThreadLocal<RequestQueries> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<long[]> STARTED = ThreadLocal.withInitial(() -> new long[1]);
+
+    private final int nPlusOneThreshold;
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, FingerprintStats> fingerprints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Suspect> suspects = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, RouteStatements> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> nPlusOneCounters = new ConcurrentHashMap<>();
+
+    /** @param nPlusOneThreshold executions of one fingerprint with different values in one request that make a suspect */
+    public QueryMonitor(int nPlusOneThreshold, MeterRegistry registry) {
+        this.nPlusOneThreshold = nPlusOneThreshold;
+        this.registry = registry;
+    }
+
+    /** What one request ran, per fingerprint. */
+    private static final class RequestQueries {
+        final String route;
+        int statements;
+        final Map<String, PerFingerprint> byFingerprint = new HashMap<>();
+
+        RequestQueries(String route) {
+            this.route = route;
+        }
+    }
+
+    private static final class PerFingerprint {
+        int executions;
+        int identicalRepeats;
+        /** Hashes of the bind values seen; bounded: past the threshold only the count matters. */
+        final List<Integer> valueHashes = new ArrayList<>(8);
+        String location;
+    }
+
+    /** Totals of one fingerprint across requests. */
+    private static final class FingerprintStats {
+        final LongAdder calls = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final LongAdder totalMicros = new LongAdder();
+        final Recorder latency = new Recorder(HIGHEST_MICROS, 3);
+        final ConcurrentHashMap<String, LongAdder> byRoute = new ConcurrentHashMap<>();
+        Histogram cumulative = new Histogram(HIGHEST_MICROS, 3);
+        Histogram interval;
+
+        synchronized Histogram histogram() {
+            interval = latency.getIntervalHistogram(interval);
+            cumulative.add(interval);
+            return cumulative;
+        }
+    }
+
+    /** A route and fingerprint that repeated within requests. */
+    private static final class Suspect {
+        final String kind;
+        final String route;
+        final String fingerprint;
+        final String location;
+        final LongAdder requests = new LongAdder();
+        final AtomicLong maxPerRequest = new AtomicLong();
+
+        Suspect(String kind, String route, String fingerprint, String location) {
+            this.kind = kind;
+            this.route = route;
+            this.fingerprint = fingerprint;
+            this.location = location;
+        }
+    }
+
+    private static final class RouteStatements {
+        final LongAdder requests = new LongAdder();
+        final LongAdder statements = new LongAdder();
+        final AtomicLong max = new AtomicLong();
+    }
+
+    /** Starts watching the request on this thread. */
+    public void begin(String route) {
+        CURRENT.set(new RequestQueries(route));
+    }
+
+    /** Returns the statements the request on this thread has run so far (0 outside a request). */
+    public static int current() {
+        RequestQueries q = CURRENT.get();
+        return q == null ? 0 : q.statements;
+    }
+
+    /** Ends the request on this thread: files its statement count and any repetition it showed. */
+    public void end() {
+        RequestQueries q = CURRENT.get();
+        CURRENT.remove();
+        if (q == null) {
+            return;
+        }
+        RouteStatements r = routes.computeIfAbsent(q.route, k -> new RouteStatements());
+        r.requests.increment();
+        r.statements.add(q.statements);
+        r.max.accumulateAndGet(q.statements, Math::max);
+        for (Map.Entry<String, PerFingerprint> e : q.byFingerprint.entrySet()) {
+            PerFingerprint p = e.getValue();
+            if (p.executions >= nPlusOneThreshold && p.valueHashes.size() > 1) {
+                flag("n+1", q.route, e.getKey(), p.location, p.executions);
+            }
+            if (p.identicalRepeats >= 1) {
+                flag("repeated", q.route, e.getKey(), p.location, p.identicalRepeats + 1);
+            }
+        }
+    }
+
+    private void flag(String kind, String route, String fingerprint, String location, int perRequest) {
+        Suspect s = suspects.computeIfAbsent(kind + "\n" + route + "\n" + fingerprint, k -> {
+            if (kind.equals("n+1")) {
+                LOG.warning(() -> "N+1 suspect on " + route + ": \"" + abbreviate(fingerprint) + "\" ran " + perRequest
+                        + " times with different values in one request, from " + location);
+            }
+            return new Suspect(kind, route, fingerprint, location);
+        });
+        s.requests.increment();
+        s.maxPerRequest.accumulateAndGet(perRequest, Math::max);
+        if (kind.equals("n+1")) {
+            nPlusOneCounters.computeIfAbsent(route, r -> Counter.builder("perfgate.query.nplusone")
+                    .description("Requests that ran one statement shape repeatedly with different values")
+                    .tag("route", r).register(registry)).increment();
+        }
+    }
+
+    @Override
+    public void beforeQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+        STARTED.get()[0] = System.nanoTime();
+    }
+
+    @Override
+    public void afterQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+        long micros = (System.nanoTime() - STARTED.get()[0]) / 1000;
+        RequestQueries request = CURRENT.get();
+        String route = request == null ? "(no request)" : request.route;
+        int executed = 0;
+        for (QueryInfo qi : queryInfoList) {
+            String fingerprint = Fingerprint.of(qi.getQuery());
+            FingerprintStats stats = fingerprints.computeIfAbsent(fingerprint, f -> new FingerprintStats());
+            stats.calls.increment();
+            stats.totalMicros.add(micros / queryInfoList.size());
+            stats.latency.recordValue(Math.min(HIGHEST_MICROS, micros / queryInfoList.size()));
+            stats.byRoute.computeIfAbsent(route, r -> new LongAdder()).increment();
+            if (!execInfo.isSuccess()) {
+                stats.errors.increment();
+            }
+            int runs = execInfo.isBatch() ? Math.max(1, qi.getParametersList().size()) : 1;
+            executed += runs;
+            if (request != null) {
+                track(request, fingerprint, qi, runs);
+            }
+        }
+        if (request != null) {
+            request.statements += executed;
+        }
+    }
+
+    private void track(RequestQueries request, String fingerprint, QueryInfo qi, int runs) {
+        PerFingerprint p = request.byFingerprint.computeIfAbsent(fingerprint, f -> new PerFingerprint());
+        p.executions += runs;
+        if (p.valueHashes.size() <= nPlusOneThreshold) {
+            int hash = valuesHash(qi);
+            if (p.valueHashes.contains(hash)) {
+                p.identicalRepeats++;
+            } else {
+                p.valueHashes.add(hash);
+            }
+        }
+        if (p.location == null && (p.executions >= nPlusOneThreshold || p.identicalRepeats > 0)) {
+            p.location = callerLocation();
+        }
+    }
+
+    private static int valuesHash(QueryInfo qi) {
+        int h = 1;
+        for (List<ParameterSetOperation> set : qi.getParametersList()) {
+            for (ParameterSetOperation op : set) {
+                Object[] args = op.getArgs();
+                h = 31 * h + (args == null ? 0 : Arrays.deepHashCode(args));
+            }
+        }
+        return h;
+    }
+
+    /** Shared JDBC helpers: the statement's origin is whoever called them. */
+    private static final java.util.Set<String> HELPERS = java.util.Set.of("dev.perfgate.sut.domain.Rows",
+            "dev.perfgate.sut.domain.Paging", "dev.perfgate.sut.db.Database");
+
+    /** Returns the first frame in the service's own code that is not plumbing: where the statement came from. */
+    private static String callerLocation() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> f.getClassName().startsWith("dev.perfgate.sut.")
+                        && !f.getClassName().startsWith("dev.perfgate.sut.query.")
+                        && !HELPERS.contains(f.getClassName()))
+                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
+                        + f.getMethodName().replaceAll("^lambda\\$(\\w+)\\$\\d+$", "$1")
+                        + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
+                .findFirst().orElse("unknown"));
+    }
+
+    /** Returns the report: top fingerprints by total time, suspects by route, statements per request by route. */
+    public Map<String, Object> report(int top) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("nPlusOneThreshold", nPlusOneThreshold);
+        List<Map<String, Object>> fps = new ArrayList<>();
+        fingerprints.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, FingerprintStats> e) -> e.getValue().totalMicros.sum())
+                        .reversed())
+                .limit(top).forEach(e -> {
+                    FingerprintStats s = e.getValue();
+                    Histogram h = s.histogram();
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("fingerprint", e.getKey());
+                    m.put("calls", s.calls.sum());
+                    m.put("errors", s.errors.sum());
+                    m.put("totalMs", s.totalMicros.sum() / 1000.0);
+                    m.put("meanMs", h.getTotalCount() == 0 ? 0 : Math.round(h.getMean()) / 1000.0);
+                    m.put("p95Ms", h.getValueAtPercentile(95) / 1000.0);
+                    m.put("maxMs", h.getMaxValue() / 1000.0);
+                    Map<String, Long> byRoute = new LinkedHashMap<>();
+                    s.byRoute.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                            .forEach(r -> byRoute.put(r.getKey(), r.getValue().sum()));
+                    m.put("routes", byRoute);
+                    fps.add(m);
+                });
+        body.put("fingerprints", fps);
+        body.put("nPlusOneSuspects", suspects("n+1"));
+        body.put("repeatedIdentical", suspects("repeated"));
+        List<Map<String, Object>> perRoute = new ArrayList<>();
+        routes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            RouteStatements r = e.getValue();
+            long n = r.requests.sum();
+            perRoute.add(Map.of("route", e.getKey(), "requests", n,
+                    "meanStatements", n == 0 ? 0 : Math.round(100.0 * r.statements.sum() / n) / 100.0,
+                    "maxStatements", r.max.get()));
+        });
+        body.put("statementsPerRequest", perRoute);
+        return body;
+    }
+
+    private List<Map<String, Object>> suspects(String kind) {
+        return suspects.values().stream().filter(s -> s.kind.equals(kind))
+                .sorted(Comparator.comparing((Suspect s) -> s.route).thenComparing(s -> s.fingerprint))
+                .map(s -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("route", s.route);
+                    m.put("fingerprint", s.fingerprint);
+                    m.put("requests", s.requests.sum());
+                    m.put("maxPerRequest", s.maxPerRequest.get());
+                    m.put("location", Objects.requireNonNullElse(s.location, "unknown"));
+                    return m;
+                }).toList();
+    }
+
+    /** Clears every figure (between harness runs). */
+    public void reset() {
+        fingerprints.clear();
+        suspects.clear();
+        routes.clear();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 157) + "...";
+    }
+}
