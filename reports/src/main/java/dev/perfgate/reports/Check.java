@@ -31,7 +31,8 @@ public record Check(String group, String subject, String metric, double expected
                 exp, format(actual), rule);
     }
 
-    static String format(double v) {
+    /** Formats a figure for people: whole numbers without decimals, others with two. */
+    public static String format(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e12 ? Long.toString((long) v) : String.format("%.2f", v);
     }
 }

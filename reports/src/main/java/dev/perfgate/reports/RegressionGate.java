@@ -12,14 +12,23 @@ public final class RegressionGate {
     private RegressionGate() {
     }
 
-    /** Returns one check per compared metric; a request name absent from the baseline gets NEW checks. */
+    /**
+     * Returns one check per compared metric; a request name absent from the baseline gets NEW checks. For a
+     * capacity run the whole-run timings mix every load level, overload included, so only the capacity found and
+     * the SQL statements are compared.
+     */
     public static List<Check> compare(RunResult baseline, RunResult current, Tolerance t) {
         List<Check> checks = new ArrayList<>();
+        boolean capacityRun = current.capacity() != null;
         for (RequestStats now : current.requests()) {
             RequestStats before = baseline == null ? null : baseline.request(now.name());
             if (before == null) {
                 checks.add(new Check("regression", now.name(), "p95Ms", Double.NaN, now.p95Ms(), Check.Verdict.NEW,
                         "no baseline for this request yet"));
+                continue;
+            }
+            if (capacityRun) {
+                checks.add(statements(now.name(), before, now));
                 continue;
             }
             checks.add(latency(now.name(), "p95Ms", 95, before.p95Ms(), now.p95Ms(), t, before.count(), now.count()));
@@ -32,11 +41,19 @@ public final class RegressionGate {
             checks.add(new Check("regression", now.name(), "throughputPerSecond", before.throughputPerSecond(),
                     now.throughputPerSecond(), t.timing(now.throughputPerSecond() < throughputLimit, before.count(),
                     now.count()), String.format("fails below baseline x %s", Check.format(t.throughputRatio()))));
-            if (before.statementsMax() >= 0 && now.statementsMax() >= 0) {
-                checks.add(new Check("regression", now.name(), "statementsMax", before.statementsMax(),
-                        now.statementsMax(), now.statementsMax() > before.statementsMax() ? Check.Verdict.FAIL
-                        : Check.Verdict.PASS, "exact: any statement more than the baseline fails"));
-            }
+            checks.add(statements(now.name(), before, now));
+        }
+        checks.removeIf(java.util.Objects::isNull);
+        if (baseline != null) {
+            checks.addAll(nPlusOne(baseline, current));
+        }
+        if (baseline != null && baseline.capacity() != null && current.capacity() != null) {
+            double before = baseline.capacitySessionsPerSecond();
+            double now = current.capacitySessionsPerSecond();
+            checks.add(new Check("regression", "capacity", "sessionsPerSecond", before, now,
+                    now < before * t.throughputRatio() ? Check.Verdict.FAIL : Check.Verdict.PASS,
+                    String.format("highest rate with every budget held; fails below baseline x %s",
+                            Check.format(t.throughputRatio()))));
         }
         if (baseline != null) {
             for (RequestStats gone : baseline.requests()) {
@@ -49,6 +66,57 @@ public final class RegressionGate {
             }
         }
         return checks;
+    }
+
+    /**
+     * Compares the service's N+1 suspects (routes by statement shape, from its query monitor) exactly: a suspect
+     * the baseline did not have is a regression, named by its route.
+     */
+    static List<Check> nPlusOne(RunResult baseline, RunResult current) {
+        java.util.Set<String> before = suspects(baseline);
+        java.util.Set<String> now = suspects(current);
+        if (before == null || now == null) {
+            return List.of(); // one of the runs has no query report
+        }
+        List<Check> out = new ArrayList<>();
+        java.util.Set<String> newRoutes = new java.util.TreeSet<>();
+        for (String suspect : new java.util.TreeSet<>(now)) {
+            if (!before.contains(suspect)) {
+                String route = suspect.substring(0, suspect.indexOf('\n'));
+                newRoutes.add(route);
+                out.add(new Check("regression", "n+1 suspects " + route, "suspect", 0, 1, Check.Verdict.FAIL,
+                        "new N+1 suspect: " + suspect.substring(suspect.indexOf('\n') + 1)));
+            }
+        }
+        out.add(new Check("regression", "n+1 suspects", "count", before.size(), now.size(),
+                now.size() > before.size() ? Check.Verdict.FAIL : Check.Verdict.PASS,
+                "exact: routes x statement shapes the service flags as N+1"
+                        + (newRoutes.isEmpty() ? "" : "; new on " + String.join(", ", newRoutes))));
+        return out;
+    }
+
+    /** Returns "route\nfingerprint" of every N+1 suspect in a run's query report, or null without a report. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Set<String> suspects(RunResult r) {
+        if (r.server() == null || !(r.server().get("queries") instanceof java.util.Map<?, ?> queries)
+                || !(queries.get("nPlusOneSuspects") instanceof List<?> list)) {
+            return null;
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Object o : list) {
+            java.util.Map<String, Object> s = (java.util.Map<String, Object>) o;
+            out.add(s.get("route") + "\n" + s.get("fingerprint"));
+        }
+        return out;
+    }
+
+    private static Check statements(String name, RequestStats before, RequestStats now) {
+        if (before.statementsMax() < 0 || now.statementsMax() < 0) {
+            return null; // the service does not report X-Query-Count
+        }
+        return new Check("regression", name, "statementsMax", before.statementsMax(), now.statementsMax(),
+                now.statementsMax() > before.statementsMax() ? Check.Verdict.FAIL : Check.Verdict.PASS,
+                "exact: any statement more than the baseline fails");
     }
 
     private static Check latency(String name, String metric, double percentile, double baseline, double current,

@@ -10,7 +10,21 @@ import java.util.Map;
  */
 public record RunResult(String simulation, String profile, String target, Instant startedAt, double durationSeconds,
                         RunEnvironment environment, List<RequestStats> requests, List<Check> budgets,
-                        Map<String, Object> server) {
+                        Map<String, Object> server, List<CapacityLevel> capacity) {
+
+    /**
+     * One step of a capacity run: the arrival rate, what the service answered in the step's steady window, and
+     * whether every budget held there (the requests that broke one are named).
+     */
+    public record CapacityLevel(double sessionsPerSecond, double requestsPerSecond, boolean budgetsHeld,
+                                List<String> breaches) {
+    }
+
+    /** Returns the highest arrival rate at which every budget held, or 0 (also for runs that are not capacity runs). */
+    public double capacitySessionsPerSecond() {
+        return capacity == null ? 0 : capacity.stream().filter(CapacityLevel::budgetsHeld)
+                .mapToDouble(CapacityLevel::sessionsPerSecond).max().orElse(0);
+    }
 
     /** Returns the stats of one request name, or null. */
     public RequestStats request(String name) {

@@ -21,7 +21,7 @@ class RegressionGateTest {
 
     private static RunResult run(RequestStats... requests) {
         return new RunResult("PeakDaySimulation", "ci", "http://127.0.0.1:1", Instant.EPOCH, 60,
-                RunEnvironment.capture("ci"), List.of(requests), List.of(), Map.of());
+                RunEnvironment.capture("ci"), List.of(requests), List.of(), Map.of(), null);
     }
 
     private static List<Check> failed(List<Check> checks) {
@@ -106,6 +106,45 @@ class RegressionGateTest {
         assertThat(checks).filteredOn(c -> c.subject().equals("rare")).singleElement()
                 .satisfies(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN));
         assertThat(failed(checks)).extracting(Check::subject).containsExactly("common");
+    }
+
+    @Test
+    void capacity_lowerThanTheBaselineByMoreThanTheRatio_fails() {
+        RunResult base = withCapacity(run(stats("a", 10, 20, 0, 10, 1)), 2, 4, 8);
+        assertThat(base.capacitySessionsPerSecond()).isEqualTo(8);
+        assertThat(failed(RegressionGate.compare(base, withCapacity(run(stats("a", 10, 20, 0, 10, 1)), 2, 4, 8), T)))
+                .isEmpty();
+        assertThat(failed(RegressionGate.compare(base, withCapacity(run(stats("a", 10, 20, 0, 10, 1)), 2, 4), T)))
+                .singleElement().satisfies(c -> assertThat(c.subject()).isEqualTo("capacity"));
+    }
+
+    private static RunResult withCapacity(RunResult r, double... heldRates) {
+        List<RunResult.CapacityLevel> levels = new java.util.ArrayList<>();
+        for (double rate : heldRates) {
+            levels.add(new RunResult.CapacityLevel(rate, rate * 5, true, List.of()));
+        }
+        levels.add(new RunResult.CapacityLevel(100, 300, false, List.of("client detail p95Ms")));
+        return new RunResult(r.simulation(), r.profile(), r.target(), r.startedAt(), r.durationSeconds(),
+                r.environment(), r.requests(), r.budgets(), r.server(), levels);
+    }
+
+    @Test
+    void newNPlusOneSuspect_failsNamingItsRoute() {
+        RunResult base = withServer(run(stats("a", 10, 20, 0, 10, 1)), List.of());
+        RunResult now = withServer(run(stats("a", 10, 20, 0, 10, 1)), List.of(Map.of("route",
+                "GET /api/clients/{id}/budget", "fingerprint", "select * from payments where budget_item_id = ?")));
+        List<Check> failed = failed(RegressionGate.compare(base, now, T));
+        assertThat(failed).extracting(Check::subject)
+                .containsExactly("n+1 suspects GET /api/clients/{id}/budget", "n+1 suspects");
+        assertThat(failed(RegressionGate.compare(now, now, T))).isEmpty();
+        assertThat(RegressionGate.compare(run(stats("a", 10, 20, 0, 10, 1)), now, T))
+                .noneMatch(c -> c.subject().startsWith("n+1")); // no report in the baseline: nothing to compare
+    }
+
+    private static RunResult withServer(RunResult r, List<Map<String, Object>> suspects) {
+        return new RunResult(r.simulation(), r.profile(), r.target(), r.startedAt(), r.durationSeconds(),
+                r.environment(), r.requests(), r.budgets(), Map.of("queries", Map.of("nPlusOneSuspects", suspects)),
+                r.capacity());
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class Run {
     private final Path runDir;
     private SutProcess sut;
     private Instant startedAt;
+    private Capacity capacity;
 
     public Run(String simulation, Settings settings, Budgets budgets) {
         this.simulation = simulation;
@@ -62,6 +63,11 @@ public final class Run {
         }
         this.baseUrl = settings.target().orElse(URI.create("http://127.0.0.1:" + port));
         this.runDir = settings.runsDir().resolve(STAMP.format(Instant.now()) + "-" + simulation);
+    }
+
+    /** Makes this a capacity run: budgets are judged per level of the plan instead of over the whole run. */
+    public void measureCapacity(Capacity plan) {
+        this.capacity = plan;
     }
 
     /** Returns the base URL the scenarios load. */
@@ -94,15 +100,20 @@ public final class Run {
 
     /** Collects results, stops the service, writes the files and schedules the verdict. */
     public void after() {
-        Map<String, Object> server = get("/api/performance/metrics");
+        // the service's own view: per-route latency and pools, and what its query monitor saw (N+1 suspects)
+        Map<String, Object> server = new java.util.LinkedHashMap<>();
+        server.put("metrics", get("/api/performance/metrics"));
+        server.put("queries", get("/api/performance/queries"));
         if (sut != null) {
             sut.close();
         }
+        long first = ExactResults.firstRequestMillis();
+        List<RunResult.CapacityLevel> levels = capacity == null ? null : capacity.evaluate(first, budgets);
         List<RequestStats> requests = ExactResults.snapshot(budgets.requests());
-        List<Check> budgetChecks = budgets.check(requests);
+        List<Check> budgetChecks = capacity == null ? budgets.check(requests) : capacityChecks(levels);
         RunResult result = new RunResult(simulation, settings.profile().id(), baseUrl(), startedAt,
                 ExactResults.spanSeconds(), RunEnvironment.capture(settings.profile().id(), settings.root()), requests,
-                budgetChecks, server);
+                budgetChecks, server, levels);
         ResultFiles.write(runDir.resolve("results.json"), result);
 
         Path baselineFile = settings.baselineDir().resolve("gatling-" + simulation + "-" + settings.profile().id() + ".json");
@@ -124,11 +135,24 @@ public final class Run {
         ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, result.durationSeconds());
         ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), simulation + " (" + settings.profile().id()
                 + ")", checks, null);
-        printSummary(requests, checks, baselineNote);
+        printSummary(result, checks, baselineNote);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> verdict(checks), "perfgate-verdict"));
     }
 
-    private void printSummary(List<RequestStats> requests, List<Check> checks, String baselineNote) {
+    /** One informational check per level: which budgets held there. Overload levels are expected to break them. */
+    private static List<Check> capacityChecks(List<RunResult.CapacityLevel> levels) {
+        List<Check> out = new ArrayList<>();
+        for (RunResult.CapacityLevel l : levels) {
+            out.add(new Check("capacity", "level " + Check.format(l.sessionsPerSecond()) + " sessions/s",
+                    "budgetsHeld", 1, l.budgetsHeld() ? 1 : 0, l.budgetsHeld() ? Check.Verdict.PASS : Check.Verdict.WARN,
+                    String.format("%.1f requests/s in the steady window%s", l.requestsPerSecond(),
+                            l.breaches().isEmpty() ? "" : "; broke " + String.join(", ", l.breaches()))));
+        }
+        return out;
+    }
+
+    private void printSummary(RunResult result, List<Check> checks, String baselineNote) {
+        List<RequestStats> requests = result.requests();
         System.out.println();
         System.out.printf("perfgate: %s, profile %s, exact latencies (ms)%n", simulation, settings.profile().id());
         System.out.printf("  %-26s %8s %6s %8s %8s %8s %8s %8s %6s%n", "request", "count", "ko", "p50", "p95", "p99",
@@ -137,6 +161,12 @@ public final class Run {
             System.out.printf("  %-26s %8d %6d %8.0f %8.0f %8.0f %8.0f %8.1f %6s%n", r.name(), r.count(), r.ko(),
                     r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.throughputPerSecond(),
                     r.statementsMax() < 0 ? "-" : Long.toString(r.statementsMax()));
+        }
+        if (capacity != null) {
+            checks.stream().filter(c -> c.group().equals("capacity"))
+                    .forEach(c -> System.out.println("perfgate: capacity " + c.verdict() + " " + c.subject() + ": " + c.rule()));
+            System.out.printf("perfgate: capacity: every budget held up to %s sessions/s%n",
+                    Check.format(result.capacitySessionsPerSecond()));
         }
         System.out.println("perfgate: " + baselineNote);
         checks.stream().filter(Check::failed).forEach(c -> System.out.println("perfgate: FAILED " + c.describe()));

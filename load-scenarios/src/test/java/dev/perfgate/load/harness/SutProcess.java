@@ -59,6 +59,8 @@ public final class SutProcess implements AutoCloseable {
         pb.environment().put("SUT_SCALE", Double.toString(scale));
         pb.environment().put("SUT_ADMIN_TOKEN", adminToken);
         Process process = pb.start();
+        // if the Gatling JVM ends without after() (a crash, Ctrl-C), the service must not outlive it
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "perfgate-stop-service"));
         SutProcess sut = new SutProcess(process, URI.create("http://127.0.0.1:" + port), log);
         sut.awaitHealthy(Duration.ofMinutes(3));
         return sut;

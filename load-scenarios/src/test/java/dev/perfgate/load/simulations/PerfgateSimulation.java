@@ -35,7 +35,15 @@ public abstract class PerfgateSimulation extends Simulation {
     protected PerfgateSimulation() {
         List<PopulationBuilder> populations = populations();
         api.used().forEach(budgets::tierOf); // every request name needs a budget before anything runs
-        setUp(populations).protocols(protocol).assertions(budgets.assertions(api.used(), !smoke()));
+        var setUp = setUp(populations).protocols(protocol);
+        if (wholeRunBudgets()) {
+            setUp.assertions(budgets.assertions(api.used(), !smoke()));
+        }
+    }
+
+    /** Returns whether the budgets apply to the whole run (not to a capacity run, judged level by level). */
+    protected boolean wholeRunBudgets() {
+        return true;
     }
 
     private boolean smoke() {

@@ -1,0 +1,76 @@
+package dev.perfgate.load.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.perfgate.reports.Check;
+import dev.perfgate.reports.RequestStats;
+
+class BudgetsTest {
+    private static final Path FILE = Path.of("budgets.yaml");
+
+    private static RequestStats stats(String name, long count, double p95, double p99, long ko) {
+        return new RequestStats(name, "", count, count - ko, ko, Map.of(), 1, 2, 3, p95, p99, p99, p99, 2, 1, 1, 1);
+    }
+
+    @Test
+    void theProjectsBudgetsFile_loadsAndCoversTheContractTiers() {
+        Budgets b = Budgets.load(FILE);
+        assertThat(b.tiers()).containsKeys("health", "critical", "standard", "analytics");
+        assertThat(b.tiers().get("critical").p95Ms()).isEqualTo(100);
+        assertThat(b.tierOf("client detail")).isEqualTo("critical");
+        assertThat(b.maxErrorPercent()).isEqualTo(0.1);
+    }
+
+    @Test
+    void requestWithoutBudget_isRejectedNamingTheFile() {
+        assertThatThrownBy(() -> Budgets.load(FILE).tierOf("teleport"))
+                .hasMessage("request \"teleport\" has no budget: add it under requests in load-scenarios/budgets.yaml");
+    }
+
+    @Test
+    void unknownTier_isRejected(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("b.yaml");
+        Files.writeString(f, Files.readString(FILE).replace("client detail: critical", "client detail: urgent"));
+        assertThatThrownBy(() -> Budgets.load(f)).hasMessageContaining("request \"client detail\" has tier \"urgent\"");
+    }
+
+    @Test
+    void p99BelowP95_isRejected(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("b.yaml");
+        Files.writeString(f, Files.readString(FILE).replace("{ p95Ms: 50,  p99Ms: 150 }", "{ p95Ms: 50,  p99Ms: 20 }"));
+        assertThatThrownBy(() -> Budgets.load(f)).hasMessageContaining("tier health has p95Ms 50.0 and p99Ms 20.0");
+    }
+
+    @Test
+    void exactChecks_enforceWithEnoughSamples_warnWithout() {
+        Budgets b = Budgets.load(FILE);
+        List<Check> checks = b.check(List.of(stats("client detail", 500, 150, 200, 0), stats("vendor detail", 10, 900, 900, 0)));
+        assertThat(checks).filteredOn(Check::failed).extracting(Check::subject, Check::metric)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("client detail", "p95Ms"));
+        assertThat(checks).filteredOn(c -> c.subject().equals("vendor detail"))
+                .allSatisfy(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN));
+    }
+
+    @Test
+    void errorBudget_isGlobal() {
+        Budgets b = Budgets.load(FILE);
+        List<Check> checks = b.check(List.of(stats("client detail", 500, 10, 20, 1), stats("vendor detail", 400, 10, 20, 0)));
+        assertThat(checks).filteredOn(Check::failed).extracting(Check::subject).containsExactly("global");
+    }
+
+    @Test
+    void profile_unknownNameIsAnError() {
+        assertThat(Profile.parse("CI")).isEqualTo(Profile.CI);
+        assertThatThrownBy(() -> Profile.parse("nightly"))
+                .hasMessage("profile was \"nightly\", must be one of smoke, ci, full");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.perfgate.load.simulations;
+
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import java.util.List;
+
+import io.gatling.javaapi.core.Choice;
+import io.gatling.javaapi.core.PopulationBuilder;
+
+import dev.perfgate.load.harness.Capacity;
+
+/**
+ * How much arrival-driven traffic the service takes within budget: phone and marketplace sessions (7 to 3) at a
+ * stepped arrival rate, each level judged on its own. Open model throughout, so that overload shows as latency and
+ * errors rather than as fewer requests. Reports the highest rate at which every budget held; the overload levels
+ * are expected to break budgets, so they do not fail the build — a capacity lower than the baseline's does.
+ *
+ * <p>Not in the default run: {@code ./mvnw gatling:test -Dgatling.simulationClass=dev.perfgate.load.simulations.CapacitySimulation}
+ */
+public class CapacitySimulation extends PerfgateSimulation {
+    @Override
+    protected List<PopulationBuilder> populations() {
+        Capacity plan = Capacity.of(settings.profile());
+        run.measureCapacity(plan);
+        return List.of(scenario("capacity").exec(randomSwitch().on(
+                        new Choice.WithWeight(70.0, exec(journeys.mobileUsage())),
+                        new Choice.WithWeight(30.0, exec(journeys.vendorManagement()))))
+                .injectOpen(plan.steps()));
+    }
+
+    @Override
+    protected boolean wholeRunBudgets() {
+        return false;
+    }
+}
