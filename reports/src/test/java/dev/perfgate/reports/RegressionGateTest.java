@@ -156,6 +156,25 @@ class RegressionGateTest {
     }
 
     @Test
+    void compareRuns_exitStatusFollowsTheVerdict(@TempDir Path dir) {
+        Path base = dir.resolve("base.json");
+        Path same = dir.resolve("same.json");
+        Path worse = dir.resolve("worse.json");
+        ResultFiles.write(base, run(stats("budget", 30, 60, 0, 5, 3)));
+        ResultFiles.write(same, run(stats("budget", 31, 61, 0, 5, 3)));
+        ResultFiles.write(worse, run(stats("budget", 30, 60, 0, 5, 4)));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true);
+        assertThat(CompareRuns.run(new String[] {base.toString(), same.toString()}, print, print)).isZero();
+        assertThat(CompareRuns.run(new String[] {base.toString(), worse.toString()}, print, print)).isEqualTo(1);
+        assertThat(out.toString()).contains("FAIL regression budget").contains("1 failed");
+        assertThat(CompareRuns.run(new String[] {base.toString()}, print, print)).isEqualTo(2);
+        assertThat(CompareRuns.run(new String[] {base.toString(), same.toString(), "0.5", "1", "1", "1", "1"}, print,
+                print)).isEqualTo(2);
+        assertThat(out.toString()).contains("bad tolerance: latencyRatio was 0.5");
+    }
+
+    @Test
     void files_roundTripAndRender(@TempDir Path dir) throws Exception {
         RunResult base = run(stats("budget", 30, 60, 0, 5, 3));
         RunResult now = run(stats("budget", 25, 50, 0, 5, 4));

@@ -28,7 +28,7 @@ public record Capacity(List<Double> levels, Duration hold, Duration ramp) {
     public static Capacity of(Profile profile) {
         return switch (profile) {
             case SMOKE -> new Capacity(List.of(1.0, 3.0), Duration.ofSeconds(6), Duration.ofSeconds(2));
-            case CI -> new Capacity(List.of(2.0, 5.0, 10.0, 15.0, 20.0, 30.0), Duration.ofSeconds(20),
+            case CI -> new Capacity(List.of(10.0, 25.0, 50.0, 100.0, 150.0, 200.0), Duration.ofSeconds(20),
                     Duration.ofSeconds(5));
             case FULL -> new Capacity(List.of(10.0, 50.0, 100.0, 150.0, 200.0, 300.0), Duration.ofSeconds(60),
                     Duration.ofSeconds(15));

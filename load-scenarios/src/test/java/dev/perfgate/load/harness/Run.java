@@ -165,8 +165,12 @@ public final class Run {
         if (capacity != null) {
             checks.stream().filter(c -> c.group().equals("capacity"))
                     .forEach(c -> System.out.println("perfgate: capacity " + c.verdict() + " " + c.subject() + ": " + c.rule()));
-            System.out.printf("perfgate: capacity: every budget held up to %s sessions/s%n",
-                    Check.format(result.capacitySessionsPerSecond()));
+            double held = result.capacitySessionsPerSecond();
+            double top = capacity.levels().getLast();
+            System.out.printf(held >= top
+                    ? "perfgate: capacity: every budget held at every level, up to the plan's top of %s sessions/s;"
+                            + " the limit is higher (extend the plan in Capacity to find it)%n"
+                    : "perfgate: capacity: every budget held up to %s sessions/s%n", Check.format(held));
         }
         System.out.println("perfgate: " + baselineNote);
         checks.stream().filter(Check::failed).forEach(c -> System.out.println("perfgate: FAILED " + c.describe()));
