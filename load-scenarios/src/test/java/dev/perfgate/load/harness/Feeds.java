@@ -1,11 +1,6 @@
 package dev.perfgate.load.harness;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +9,6 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Feeder data drawn from the service under test through its own API, so the same scenarios work against the
@@ -23,8 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * read endpoint, which also warms the service's JIT and caches before measurement starts.
  */
 public final class Feeds {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final List<Map<String, Object>> clients = new ArrayList<>();
     private final List<Map<String, Object>> orgs = new ArrayList<>();
     private final List<Map<String, Object>> vendors = new ArrayList<>();
@@ -33,12 +25,11 @@ public final class Feeds {
     private final List<Map<String, Object>> budgetItems = new ArrayList<>();
     private final List<Map<String, Object>> tasks = new ArrayList<>();
     private final SplittableRandom random = new SplittableRandom(20261122L);
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private URI base;
+    private ServiceClient service;
 
     /** Discovers the data behind the feeders and warms every read endpoint. */
     public synchronized void discover(URI baseUrl) {
-        this.base = baseUrl;
+        this.service = new ServiceClient(baseUrl);
         for (int org = 1; org <= 40 && orgs.size() < 12; org++) {
             JsonNode page = get("/api/clients?org=" + org + "&size=100&sort=-weddingDate");
             if (page == null) {
@@ -103,16 +94,7 @@ public final class Feeds {
     }
 
     private JsonNode get(String path) {
-        try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve(path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? MAPPER.readTree(r.body()) : null;
-        } catch (IOException e) {
-            throw new IllegalStateException("discovery request " + path + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return service.get(path);
     }
 
     /** Returns an endless feeder drawing uniformly from the records (seeded: the same draws every run). */

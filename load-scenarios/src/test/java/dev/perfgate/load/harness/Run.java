@@ -3,12 +3,8 @@ package dev.perfgate.load.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.perfgate.reports.Check;
 import dev.perfgate.reports.RegressionGate;
@@ -48,6 +43,7 @@ public final class Run {
     private final URI baseUrl;
     private final int port;
     private final Path runDir;
+    private final ServiceClient service;
     private SutProcess sut;
     private Instant startedAt;
     private Capacity capacity;
@@ -63,6 +59,7 @@ public final class Run {
         }
         this.baseUrl = settings.target().orElse(URI.create("http://127.0.0.1:" + port));
         this.runDir = settings.runsDir().resolve(STAMP.format(Instant.now()) + "-" + simulation);
+        this.service = new ServiceClient(baseUrl);
     }
 
     /** Makes this a capacity run: budgets are judged per level of the plan instead of over the whole run. */
@@ -102,8 +99,8 @@ public final class Run {
     public void after() {
         // the service's own view: per-route latency and pools, and what its query monitor saw (N+1 suspects)
         Map<String, Object> server = new java.util.LinkedHashMap<>();
-        server.put("metrics", get("/api/performance/metrics"));
-        server.put("queries", get("/api/performance/queries"));
+        server.put("metrics", service.getForReport("/api/performance/metrics"));
+        server.put("queries", service.getForReport("/api/performance/queries"));
         if (sut != null) {
             sut.close();
         }
@@ -220,32 +217,10 @@ public final class Run {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> get(String path) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(baseUrl.resolve(path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? new ObjectMapper().readValue(r.body(), Map.class) : Map.of("status", r.statusCode());
-        } catch (IOException e) {
-            return Map.of("error", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Map.of("error", "interrupted");
-        }
-    }
-
-    private void post(String path) throws IOException {
+    private void post(String path) {
         String token = sut != null ? ADMIN_TOKEN : System.getProperty("perfgate.adminToken", "");
-        if (token.isEmpty()) {
-            return; // a target started elsewhere: its counters include earlier traffic
-        }
-        try {
-            http.send(HttpRequest.newBuilder(baseUrl.resolve(path)).header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!token.isEmpty()) { // a target started elsewhere without a token: its counters include earlier traffic
+            service.post(path, token);
         }
     }
 }
