@@ -71,7 +71,7 @@ public final class Main {
     private static void seed(SutConfig config, boolean reset) throws Exception {
         try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config);
              Database db = new Database(config, infra, metrics.registry(),
-                     new QueryMonitor(config.nPlusOneThreshold(), metrics.registry()))) {
+                     new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), null))) {
             Migrations.migrate(db.maintenance());
             if (reset) {
                 Seeder.truncate(db.maintenance());

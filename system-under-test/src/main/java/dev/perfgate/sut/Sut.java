@@ -27,6 +27,7 @@ import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.SlowStatements;
 
 /**
  * The running service, wired explicitly: configuration, infrastructure, pools, schema, seed data, routes, server.
@@ -41,9 +42,11 @@ public final class Sut implements AutoCloseable {
     private final Database db;
     private final WebServer server;
     private final Seeder.Result seeded;
+    private final SlowStatements slow;
 
     private Sut(SutConfig config, Metrics metrics, Infrastructure infra, Database db, WebServer server,
-                Seeder.Result seeded) {
+                Seeder.Result seeded, SlowStatements slow) {
+        this.slow = slow;
         this.config = config;
         this.metrics = metrics;
         this.infra = infra;
@@ -57,10 +60,13 @@ public final class Sut implements AutoCloseable {
         Metrics metrics = new Metrics();
         Infrastructure infra = null;
         Database db = null;
+        SlowStatements slow = null;
         try {
             infra = Infrastructure.start(config);
-            QueryMonitor queries = new QueryMonitor(config.nPlusOneThreshold(), metrics.registry());
+            slow = new SlowStatements(config.slowStatementMs(), config.explainsPerMinute());
+            QueryMonitor queries = new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), slow);
             db = new Database(config, infra, metrics.registry(), queries);
+            slow.explainOn(db.maintenance());
             int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");
             Seeder.Result seeded = null;
@@ -79,8 +85,11 @@ public final class Sut implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Sut(config, metrics, infra, db, server, seeded);
+            return new Sut(config, metrics, infra, db, server, seeded, slow);
         } catch (SQLException | RuntimeException e) {
+            if (slow != null) {
+                slow.close();
+            }
             if (db != null) {
                 db.close();
             }
@@ -131,6 +140,7 @@ public final class Sut implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        slow.close();
         db.close();
         infra.close();
         metrics.close();

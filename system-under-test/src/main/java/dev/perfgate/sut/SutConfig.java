@@ -39,6 +39,8 @@ public record SutConfig(
         long dbLeakDetectionMs,
         int maxBodyBytes,
         int nPlusOneThreshold,
+        int slowStatementMs,
+        int explainsPerMinute,
         String testcontainersPostgresImage,
         String testcontainersRedisImage) {
 
@@ -67,6 +69,9 @@ public record SutConfig(
         k.put("SUT_MAX_BODY_BYTES", "largest accepted request body, 256..10485760 bytes (default 65536)");
         k.put("SUT_QUERY_NPLUSONE_THRESHOLD", "executions of one statement shape with different values in one request"
                 + " that make an N+1 suspect, 2..1000 (default 5)");
+        k.put("SUT_QUERY_SLOW_MS", "statements at least this slow are logged with their plan, 1..600000 ms (default 100)");
+        k.put("SUT_QUERY_EXPLAIN_PER_MINUTE", "most EXPLAIN plans taken per minute for slow statements, 0..10000"
+                + " (default 30; 0 logs without plans)");
         k.put("SUT_TC_POSTGRES_IMAGE", "PostgreSQL image for SUT_INFRA=testcontainers (default postgres:17-alpine)");
         k.put("SUT_TC_REDIS_IMAGE", "Redis image for SUT_INFRA=testcontainers (default redis:7-alpine)");
         return java.util.Collections.unmodifiableMap(k);
@@ -100,6 +105,8 @@ public record SutConfig(
         long leakDetection = r.zeroOrIn("SUT_DB_LEAK_DETECTION_MS", 10_000, 2000, 600_000);
         int maxBody = r.intIn("SUT_MAX_BODY_BYTES", 65_536, 256, 10 * 1024 * 1024);
         int nPlusOne = r.intIn("SUT_QUERY_NPLUSONE_THRESHOLD", 5, 2, 1000);
+        int slowMs = r.intIn("SUT_QUERY_SLOW_MS", 100, 1, 600_000);
+        int explains = r.intIn("SUT_QUERY_EXPLAIN_PER_MINUTE", 30, 0, 10_000);
         String pgImage = r.image("SUT_TC_POSTGRES_IMAGE", "postgres:17-alpine");
         String redisImage = r.image("SUT_TC_REDIS_IMAGE", "redis:7-alpine");
 
@@ -119,7 +126,7 @@ public record SutConfig(
         boolean generated = token.isEmpty();
         String adminToken = token.orElseGet(SutConfig::randomToken);
         return new SutConfig(port, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken, generated,
-                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, pgImage,
+                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, pgImage,
                 redisImage);
     }
 
@@ -127,7 +134,8 @@ public record SutConfig(
     public SutConfig withPort(int newPort) {
         return new SutConfig(newPort, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken,
                 adminTokenGenerated, dbPoolSize, dbReadPoolSize, dbConnectionTimeoutMs, dbStatementTimeoutMs,
-                dbLeakDetectionMs, maxBodyBytes, nPlusOneThreshold, testcontainersPostgresImage, testcontainersRedisImage);
+                dbLeakDetectionMs, maxBodyBytes, nPlusOneThreshold, slowStatementMs, explainsPerMinute,
+                testcontainersPostgresImage, testcontainersRedisImage);
     }
 
     private static String randomToken() {

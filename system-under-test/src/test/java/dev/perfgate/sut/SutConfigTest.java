@@ -59,6 +59,8 @@ class SutConfigTest {
         "SUT_SEED_ON_START|yes|SUT_SEED_ON_START was \"yes\", must be true or false",
         "SUT_SEED|1.5|SUT_SEED was \"1.5\", must be an integer",
         "SUT_MAX_BODY_BYTES|10|SUT_MAX_BODY_BYTES was \"10\", must be an integer from 256 to 10485760",
+        "SUT_QUERY_SLOW_MS|0|SUT_QUERY_SLOW_MS was \"0\", must be an integer from 1 to 600000",
+        "SUT_QUERY_NPLUSONE_THRESHOLD|1|SUT_QUERY_NPLUSONE_THRESHOLD was \"1\", must be an integer from 2 to 1000",
         "SUT_TC_POSTGRES_IMAGE|bad image!|SUT_TC_POSTGRES_IMAGE was \"bad image!\", must be a container image name such as postgres:17-alpine",
     })
     void badValue_namesKeyValueAndRule(String key, String value, String message) {

@@ -42,15 +42,20 @@ public final class QueryMonitor implements QueryExecutionListener {
 
     private final int nPlusOneThreshold;
     private final MeterRegistry registry;
+    private final SlowStatements slow;
     private final ConcurrentHashMap<String, FingerprintStats> fingerprints = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Suspect> suspects = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RouteStatements> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> nPlusOneCounters = new ConcurrentHashMap<>();
 
-    /** @param nPlusOneThreshold executions of one fingerprint with different values in one request that make a suspect */
-    public QueryMonitor(int nPlusOneThreshold, MeterRegistry registry) {
+    /**
+     * @param nPlusOneThreshold executions of one fingerprint with different values in one request that make a suspect
+     * @param slow              the slow-statement log, or null for none (the seed command)
+     */
+    public QueryMonitor(int nPlusOneThreshold, MeterRegistry registry, SlowStatements slow) {
         this.nPlusOneThreshold = nPlusOneThreshold;
         this.registry = registry;
+        this.slow = slow;
     }
 
     /** What one request ran, per fingerprint. */
@@ -183,6 +188,11 @@ public final class QueryMonitor implements QueryExecutionListener {
             if (!execInfo.isSuccess()) {
                 stats.errors.increment();
             }
+            if (slow != null && slow.isSlow(micros)) {
+                slow.offer(new SlowStatements.Slow(qi.getQuery(), fingerprint, route, micros,
+                        qi.getParametersList().isEmpty() ? List.of() : List.copyOf(qi.getParametersList().getFirst()),
+                        java.time.Instant.now()));
+            }
             int runs = execInfo.isBatch() ? Math.max(1, qi.getParametersList().size()) : 1;
             executed += runs;
             if (request != null) {
@@ -274,6 +284,9 @@ public final class QueryMonitor implements QueryExecutionListener {
                     "maxStatements", r.max.get()));
         });
         body.put("statementsPerRequest", perRoute);
+        if (slow != null) {
+            body.put("slowStatements", slow.report());
+        }
         return body;
     }
 
@@ -293,6 +306,9 @@ public final class QueryMonitor implements QueryExecutionListener {
 
     /** Clears every figure (between harness runs). */
     public void reset() {
+        if (slow != null) {
+            slow.reset();
+        }
         fingerprints.clear();
         suspects.clear();
         routes.clear();
