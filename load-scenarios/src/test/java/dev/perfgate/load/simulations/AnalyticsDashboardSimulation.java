@@ -12,7 +12,7 @@ public class AnalyticsDashboardSimulation extends PerfgateSimulation {
     @Override
     protected List<PopulationBuilder> populations() {
         return List.of(scenario("analytics dashboard").exec(journeys.analyticsDashboard())
-                .injectClosed(constantConcurrentUsers(settings.profile().analysts()).during(settings.profile().duration())),
+                .injectClosed(constantConcurrentUsers(settings.profile().analysts()).during(settings.profile().analyticsDuration())),
                 monitor());
     }
 }

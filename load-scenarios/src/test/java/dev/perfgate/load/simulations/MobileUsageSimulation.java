@@ -16,7 +16,7 @@ public class MobileUsageSimulation extends PerfgateSimulation {
     protected List<PopulationBuilder> populations() {
         return List.of(scenario("mobile usage").exec(journeys.mobileUsage())
                 .injectOpen(constantUsersPerSec(settings.profile().mobileSessionsPerSecond())
-                        .during(settings.profile().duration()).randomized()),
+                        .during(settings.profile().mobileDuration()).randomized()),
                 monitor());
     }
 }

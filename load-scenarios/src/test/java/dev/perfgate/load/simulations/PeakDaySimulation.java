@@ -18,13 +18,13 @@ public class PeakDaySimulation extends PerfgateSimulation {
         var p = settings.profile();
         return List.of(
                 scenario("wedding planning").exec(journeys.weddingPlanning())
-                        .injectClosed(constantConcurrentUsers(p.planners()).during(p.duration())),
+                        .injectClosed(constantConcurrentUsers(p.planners()).during(p.planningDuration())),
                 scenario("vendor management").exec(journeys.vendorManagement())
-                        .injectOpen(constantUsersPerSec(p.vendorSessionsPerSecond()).during(p.duration()).randomized()),
+                        .injectOpen(constantUsersPerSec(p.vendorSessionsPerSecond()).during(p.vendorDuration()).randomized()),
                 scenario("mobile usage").exec(journeys.mobileUsage())
-                        .injectOpen(constantUsersPerSec(p.mobileSessionsPerSecond()).during(p.duration()).randomized()),
+                        .injectOpen(constantUsersPerSec(p.mobileSessionsPerSecond()).during(p.mobileDuration()).randomized()),
                 scenario("analytics dashboard").exec(journeys.analyticsDashboard())
-                        .injectClosed(constantConcurrentUsers(p.analysts()).during(p.duration())),
+                        .injectClosed(constantConcurrentUsers(p.analysts()).during(p.analyticsDuration())),
                 monitor());
     }
 }

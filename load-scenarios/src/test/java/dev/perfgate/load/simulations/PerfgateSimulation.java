@@ -56,7 +56,7 @@ public abstract class PerfgateSimulation extends Simulation {
     /** Returns the load balancer's health probe, once a second for the whole run (open: it does not wait). */
     protected PopulationBuilder monitor() {
         return io.gatling.javaapi.core.CoreDsl.scenario("monitor").exec(journeys.monitor())
-                .injectOpen(io.gatling.javaapi.core.CoreDsl.constantUsersPerSec(1).during(settings.profile().duration()));
+                .injectOpen(io.gatling.javaapi.core.CoreDsl.constantUsersPerSec(1).during(settings.profile().longest()));
     }
 
     @Override

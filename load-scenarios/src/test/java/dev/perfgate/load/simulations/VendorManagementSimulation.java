@@ -16,7 +16,7 @@ public class VendorManagementSimulation extends PerfgateSimulation {
     protected List<PopulationBuilder> populations() {
         return List.of(scenario("vendor management").exec(journeys.vendorManagement())
                 .injectOpen(constantUsersPerSec(settings.profile().vendorSessionsPerSecond())
-                        .during(settings.profile().duration()).randomized()),
+                        .during(settings.profile().vendorDuration()).randomized()),
                 monitor());
     }
 }
