@@ -41,18 +41,16 @@ public final class Sut implements AutoCloseable {
     private final Infrastructure infra;
     private final Database db;
     private final WebServer server;
-    private final Seeder.Result seeded;
     private final SlowStatements slow;
 
     private Sut(SutConfig config, Metrics metrics, Infrastructure infra, Database db, WebServer server,
-                Seeder.Result seeded, SlowStatements slow) {
+                SlowStatements slow) {
         this.slow = slow;
         this.config = config;
         this.metrics = metrics;
         this.infra = infra;
         this.db = db;
         this.server = server;
-        this.seeded = seeded;
     }
 
     /** Starts the service; on any failure, whatever was already started is stopped again. */
@@ -69,9 +67,8 @@ public final class Sut implements AutoCloseable {
             slow.explainOn(db.maintenance());
             int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");
-            Seeder.Result seeded = null;
             if (config.seedOnStart() && Seeder.isEmpty(db.maintenance())) {
-                seeded = new Seeder(config.scale(), config.seed()).seed(db.maintenance());
+                new Seeder(config.scale(), config.seed()).seed(db.maintenance()); // logs rows and rate
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();
@@ -85,7 +82,7 @@ public final class Sut implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Sut(config, metrics, infra, db, server, seeded, slow);
+            return new Sut(config, metrics, infra, db, server, slow);
         } catch (SQLException | RuntimeException e) {
             if (slow != null) {
                 slow.close();
@@ -132,10 +129,6 @@ public final class Sut implements AutoCloseable {
         return infra;
     }
 
-    /** Returns what the start-up seed wrote, or null when the database already had data. */
-    public Seeder.Result seeded() {
-        return seeded;
-    }
 
     @Override
     public void close() {

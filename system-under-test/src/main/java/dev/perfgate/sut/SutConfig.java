@@ -130,13 +130,6 @@ public record SutConfig(
                 redisImage);
     }
 
-    /** Returns a copy with another port (tests and harnesses pick a free one). */
-    public SutConfig withPort(int newPort) {
-        return new SutConfig(newPort, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken,
-                adminTokenGenerated, dbPoolSize, dbReadPoolSize, dbConnectionTimeoutMs, dbStatementTimeoutMs,
-                dbLeakDetectionMs, maxBodyBytes, nPlusOneThreshold, slowStatementMs, explainsPerMinute,
-                testcontainersPostgresImage, testcontainersRedisImage);
-    }
 
     private static String randomToken() {
         byte[] bytes = new byte[24];

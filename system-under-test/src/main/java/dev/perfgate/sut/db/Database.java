@@ -58,15 +58,7 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(hc);
     }
 
-    /** Returns the data source for statements that change data (counted). */
-    public DataSource writes() {
-        return writes;
-    }
 
-    /** Returns the data source for read-only statements (counted). */
-    public DataSource reads() {
-        return reads;
-    }
 
     /**
      * Returns unpooled connections to the primary for migrations and seeding: without the request statement

@@ -39,7 +39,7 @@ public final class Bookings {
             throws SQLException {
         return db.inTransaction(c -> {
             Clients.Client client = Clients.require(c, clientId);
-            if (Rows.one(c, "SELECT 1 FROM vendors WHERE id = ?", List.of(vendorId), rs -> 1).isEmpty()) {
+            if (!Rows.exists(c, "vendors", vendorId)) {
                 throw ApiException.unprocessable("vendorId", "vendor " + vendorId + " does not exist");
             }
             if (Rows.one(c, "SELECT 1 FROM bookings WHERE client_id = ? AND vendor_id = ? AND status <> 'cancelled'",

@@ -131,8 +131,7 @@ public final class Budgets {
     /** Replaces a budget item's editable fields; with an expected version, a concurrent change answers 409. */
     public Item update(long id, ItemFields f, Optional<Long> expectedVersion) throws SQLException {
         return db.inTransaction(c -> {
-            if (f.vendorId() != null && Rows.one(c, "SELECT 1 FROM vendors WHERE id = ?", List.of(f.vendorId()),
-                    rs -> 1).isEmpty()) {
+            if (f.vendorId() != null && !Rows.exists(c, "vendors", f.vendorId())) {
                 throw ApiException.unprocessable("vendorId", "vendor " + f.vendorId() + " does not exist");
             }
             List<Object> params = new ArrayList<>(Arrays.asList(f.category(), f.description(), f.estimated(),

@@ -140,7 +140,7 @@ public final class Clients {
     /** Creates a couple in an organization. */
     public Client create(long orgId, Fields f) throws SQLException {
         return db.inTransaction(c -> {
-            if (Rows.one(c, "SELECT 1 FROM organizations WHERE id = ?", List.of(orgId), rs -> 1).isEmpty()) {
+            if (!Rows.exists(c, "organizations", orgId)) {
                 throw ApiException.unprocessable("orgId", "organization " + orgId + " does not exist");
             }
             String sql = "INSERT INTO clients (org_id, partner1_name, partner2_name, email, phone, wedding_date, status,"
@@ -177,7 +177,7 @@ public final class Clients {
     }
 
     static void requireOrganization(Connection c, long orgId) throws SQLException {
-        if (Rows.one(c, "SELECT 1 FROM organizations WHERE id = ?", List.of(orgId), rs -> 1).isEmpty()) {
+        if (!Rows.exists(c, "organizations", orgId)) {
             throw ApiException.notFound("organization", orgId);
         }
     }

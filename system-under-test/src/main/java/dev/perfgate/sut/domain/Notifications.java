@@ -31,7 +31,7 @@ public final class Notifications {
     /** Returns a page of a planner's notifications, optionally unread only, with the unread count. */
     public Map<String, Object> list(long userId, boolean unreadOnly, Paging.PageRequest page) throws SQLException {
         return db.read(c -> {
-            if (Rows.one(c, "SELECT 1 FROM planners WHERE id = ?", List.of(userId), rs -> 1).isEmpty()) {
+            if (!Rows.exists(c, "planners", userId)) {
                 throw ApiException.notFound("user", userId);
             }
             Paging.Where where = new Paging.Where().and("n.user_id = ?", userId);

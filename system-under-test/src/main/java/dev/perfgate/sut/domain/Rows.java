@@ -56,4 +56,9 @@ final class Rows {
     static <T> T aggregate(Connection c, String sql, List<?> params, Paging.RowMapper<T> mapper) throws SQLException {
         return one(c, sql, params, mapper).orElseThrow();
     }
+
+    /** Returns whether a row with this id exists; {@code table} is one of the service's own, never user input. */
+    static boolean exists(Connection c, String table, long id) throws SQLException {
+        return one(c, "SELECT 1 FROM " + table + " WHERE id = ?", List.of(id), rs -> 1).isPresent();
+    }
 }
