@@ -118,6 +118,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 "-c", "shared_buffers=256MB",
                 "-c", "maintenance_work_mem=256MB",
                 "-c", "max_wal_size=2GB",
+                // statement statistics, as most production servers keep them: the query report command reads them
+                "-c", "shared_preload_libraries=pg_stat_statements",
                 "-c", "timezone=UTC");
         run("pg_ctl", "-D", dataDir.toString(), "-l", baseDir.resolve("postgres.log").toString(),
                 "-o", options, "-w", "-t", "60", "start");
@@ -184,6 +186,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private void createDatabase() {
+        try (Connection t = DriverManager.getConnection(jdbcUrl("template1"));
+             Statement s = t.createStatement()) {
+            // in the template, so every database made here (the tests make their own) has the view
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        } catch (SQLException e) {
+            throw new IllegalStateException("embedded PostgreSQL started but CREATE EXTENSION pg_stat_statements failed: "
+                    + e.getMessage(), e);
+        }
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"));
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE);

@@ -1,0 +1,176 @@
+package dev.perfgate.sut.query;
+
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.SQLException;
+import java.time.temporal.TemporalAccessor;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
+
+/**
+ * A statement with its bind values written in as SQL literals: the text the analyzer plans (so the planner sees the
+ * real values, as it does for a custom plan) and the text a report shows, which a reader can paste into psql.
+ *
+ * <p>Literals are untyped ({@code '2026-03-01'}), as PostgreSQL resolves them from context just like the driver's
+ * bound values; strings are quoted with doubled quotes (standard_conforming_strings, on since 9.1). Markers are
+ * JDBC's {@code ?} outside quotes and comments; {@code ??} is JDBC's escaped question mark.
+ */
+public final class BoundSql {
+    private BoundSql() {
+    }
+
+    /** Writes the values of one parameter set (datasource-proxy's recorded setXxx calls) into the statement. */
+    public static String inlineRecorded(String sql, List<ParameterSetOperation> params) {
+        int max = 0;
+        for (ParameterSetOperation op : params) {
+            if (op.getArgs() != null && op.getArgs().length > 0 && op.getArgs()[0] instanceof Integer i) {
+                max = Math.max(max, i);
+            }
+        }
+        Object[] values = new Object[max];
+        for (ParameterSetOperation op : params) {
+            Object[] args = op.getArgs();
+            if (args == null || args.length < 1 || !(args[0] instanceof Integer i)) {
+                continue;
+            }
+            values[i - 1] = ParameterSetOperation.isSetNullParameterOperation(op) || args.length < 2 ? null : args[1];
+        }
+        return inline(sql, Arrays.asList(values));
+    }
+
+    /** Writes values into the statement's {@code ?} markers, in order; markers beyond the values stay. */
+    public static String inline(String sql, List<?> values) {
+        StringBuilder out = new StringBuilder(sql.length() + 16 * values.size());
+        int next = 0;
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = closing(sql, i, c);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '?') {
+                if (i + 1 < n && sql.charAt(i + 1) == '?') {
+                    out.append('?');
+                    i += 2;
+                } else {
+                    out.append(next < values.size() ? literal(values.get(next)) : "?");
+                    next++;
+                    i++;
+                }
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    /** Returns a value as an SQL literal. */
+    static String literal(Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        if (value instanceof byte[] bytes) {
+            return "'\\x" + HexFormat.of().formatHex(bytes) + "'::bytea";
+        }
+        if (value instanceof Array array) {
+            try {
+                return quote(arrayText((Object[]) array.getArray()));
+            } catch (SQLException | ClassCastException e) {
+                return "NULL";
+            }
+        }
+        if (value instanceof Object[] array) {
+            return quote(arrayText(array));
+        }
+        if (value instanceof TemporalAccessor || value instanceof java.util.Date) {
+            return quote(value.toString());
+        }
+        return quote(value.toString());
+    }
+
+    private static String arrayText(Object[] values) {
+        return Arrays.stream(values).map(v -> v == null ? "NULL"
+                        : v instanceof Number ? v.toString()
+                        : "\"" + v.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static int closing(String sql, int start, char quote) {
+        int i = start + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return sql.length();
+    }
+
+    /** Returns whether a statement only reads: a SELECT or WITH with no data-modifying part and no row locks. */
+    public static boolean readOnly(String sql) {
+        String s = Fingerprint.of(sql);
+        if (!(s.startsWith("select ") || s.startsWith("with ") || s.startsWith("(select "))) {
+            return false;
+        }
+        for (String w : new String[] {" insert ", " update ", " delete ", " merge ", " for update", " for share",
+                " for no key update", " for key share", " into "}) {
+            if (s.contains(w)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Returns whether the statement is one EXPLAIN can plan (a query or a DML statement). */
+    public static boolean plannable(String sql) {
+        String s = Fingerprint.of(sql).toLowerCase(Locale.ROOT);
+        return s.startsWith("select ") || s.startsWith("with ") || s.startsWith("insert ") || s.startsWith("update ")
+                || s.startsWith("delete ") || s.startsWith("(select ") || s.startsWith("values ");
+    }
+
+    /** Returns whether a statement has PostgreSQL's numbered markers ({@code $1}), as pg_stat_statements shows. */
+    public static boolean hasNumberedMarkers(String sql) {
+        for (int i = 0; i < sql.length() - 1; i++) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = closing(sql, i, c) - 1;
+            } else if (c == '$' && Character.isDigit(sql.charAt(i + 1))
+                    && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

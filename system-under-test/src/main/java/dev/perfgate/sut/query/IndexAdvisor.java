@@ -1,0 +1,177 @@
+package dev.perfgate.sut.query;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.perfgate.sut.query.plan.Plan;
+import dev.perfgate.sut.query.plan.PlanNode;
+import dev.perfgate.sut.query.plan.Predicates;
+import dev.perfgate.sut.query.plan.Predicates.ColumnUse;
+import dev.perfgate.sut.query.plan.Predicates.Use;
+import dev.perfgate.sut.query.plan.Schema;
+
+/**
+ * Proposes indexes from a plan and proves them on the real database.
+ *
+ * <p>Candidates come from the columns each scan filters on (equality first, then ranges), the columns it is joined
+ * on, and the sort key above it: every single column, and two-column pairs (equality + equality, equality + range,
+ * equality + sort). A candidate that an existing index's leading columns already cover is skipped, and so are
+ * tables under {@link #MIN_ROWS} rows.
+ *
+ * <p>Verification is Dexter's rule on a real index instead of a hypothetical one: in a transaction, {@code CREATE
+ * INDEX}, plan the statement again, roll back. Only a candidate the new plan uses and that cuts the planner's cost by
+ * at least half is recommended. Building the index takes a SHARE lock on the table for the build, so writers wait
+ * that long; {@code lock_timeout} keeps the advisor from queueing behind (and in front of) other transactions.
+ */
+final class IndexAdvisor {
+    static final double MIN_ROWS = 1_000;
+    static final double REQUIRED_REDUCTION = 0.5;
+    private static final int MAX_CANDIDATES = 8;
+
+    private IndexAdvisor() {
+    }
+
+    /** An index to try: the table and its key columns in order. */
+    record Candidate(Schema.Table table, List<String> columns) {
+        String ddl(String name, boolean concurrently) {
+            return "CREATE INDEX " + (concurrently ? "CONCURRENTLY " : "") + (name == null ? "" : name + " ")
+                    + "ON " + ident(table.schema()) + "." + ident(table.name())
+                    + " (" + String.join(", ", columns.stream().map(IndexAdvisor::ident).toList()) + ")";
+        }
+
+        String key() {
+            return table.qualified() + "(" + String.join(",", columns) + ")";
+        }
+    }
+
+    /** A candidate's trial: the plan's cost (and time, with ANALYZE) with it, and whether the plan used it. */
+    record Trial(Candidate candidate, double costAfter, double msAfter, boolean used, String error) {
+    }
+
+    /** Returns the candidates a plan suggests, most promising first, at most {@value #MAX_CANDIDATES}. */
+    static List<Candidate> candidates(Plan plan, Schema schema) {
+        Map<String, Candidate> out = new LinkedHashMap<>();
+        for (PlanNode node : plan.nodes()) {
+            Schema.Table table = schema.table(node);
+            if (table == null || table.rows() < MIN_ROWS) {
+                continue;
+            }
+            Set<String> eq = new LinkedHashSet<>();
+            Set<String> range = new LinkedHashSet<>();
+            for (String cond : new String[] {node.filter(), node.indexCond(), node.recheckCond()}) {
+                for (ColumnUse use : Predicates.uses(cond, node.alias(), table.columns())) {
+                    if (use.use() == Use.EQUALITY) {
+                        eq.add(use.column());
+                    } else if (use.use() == Use.RANGE || use.use() == Use.LIKE && use.pattern() != null
+                            && !use.pattern().startsWith("%") && !use.pattern().startsWith("_")) {
+                        range.add(use.column());
+                    }
+                }
+            }
+            Set<String> joined = new LinkedHashSet<>();
+            List<String> sort = new ArrayList<>();
+            for (PlanNode up = node.parent(); up != null; up = up.parent()) {
+                for (String cond : new String[] {up.hashCond(), up.mergeCond(), up.joinFilter()}) {
+                    for (ColumnUse use : Predicates.uses(cond, node.alias(), table.columns())) {
+                        if (use.use() == Use.EQUALITY && !eq.contains(use.column())) {
+                            joined.add(use.column());
+                        }
+                    }
+                }
+                if (sort.isEmpty() && up.nodeType().endsWith("Sort")) {
+                    for (String key : up.sortKey()) {
+                        String column = key.replaceFirst("(?i)\\s+(DESC|ASC|NULLS (FIRST|LAST))(\\s.*)?$", "").strip();
+                        int dot = column.indexOf('.');
+                        if (dot > 0 && !column.substring(0, dot).equals(node.alias())) {
+                            break;
+                        }
+                        column = column.substring(dot + 1);
+                        if (!table.columns().contains(column)) {
+                            break;
+                        }
+                        sort.add(column);
+                    }
+                }
+            }
+            range.removeAll(eq);
+            List<List<String>> proposals = new ArrayList<>();
+            for (String a : eq) {
+                for (String b : eq) {
+                    if (!a.equals(b)) {
+                        proposals.add(List.of(a, b));
+                    }
+                }
+                for (String b : range) {
+                    proposals.add(List.of(a, b));
+                }
+                if (!sort.isEmpty() && !sort.getFirst().equals(a)) {
+                    proposals.add(List.of(a, sort.getFirst()));
+                }
+            }
+            eq.forEach(c -> proposals.add(List.of(c)));
+            joined.forEach(c -> proposals.add(List.of(c)));
+            range.forEach(c -> proposals.add(List.of(c)));
+            if (!sort.isEmpty()) {
+                proposals.add(List.of(sort.getFirst()));
+            }
+            for (List<String> columns : proposals) {
+                boolean covered = schema.indexes(table).stream()
+                        .anyMatch(i -> i.predicate() == null && i.leadsWith(columns));
+                if (!covered) {
+                    Candidate c = new Candidate(table, columns);
+                    out.putIfAbsent(c.key(), c);
+                }
+            }
+        }
+        return out.values().stream().limit(MAX_CANDIDATES).toList();
+    }
+
+    /**
+     * Builds the candidate in a transaction, plans the statement again (with ANALYZE when asked) and rolls back.
+     * The connection must have auto-commit off and no transaction open.
+     */
+    static Trial verify(Connection c, String sql, Candidate candidate, boolean analyze, long buildTimeoutMs) {
+        String name = "perfgate_advisor_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = '1s'");
+                s.execute("SET LOCAL statement_timeout = " + buildTimeoutMs);
+                s.execute(candidate.ddl(name, false));
+                s.execute("SET LOCAL statement_timeout = " + Math.max(buildTimeoutMs, 30_000));
+            }
+            Plan after = analyze ? Explainer.explainAnalyze(c, sql) : Explainer.explain(c, sql);
+            boolean used = after.nodes().stream().anyMatch(n -> name.equals(n.indexName()));
+            return new Trial(candidate, after.totalCost(), after.executionMs(), used, null);
+        } catch (SQLException e) {
+            return new Trial(candidate, Double.NaN, -1, false, e.getMessage());
+        } finally {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is closed by the caller; the index died with the transaction either way
+            }
+        }
+    }
+
+    /** Returns whether a trial earns a recommendation: the plan used the index and cost fell by half or more. */
+    static boolean recommended(Trial t, double costBefore) {
+        return t.used() && t.error() == null && t.costAfter() <= costBefore * (1 - REQUIRED_REDUCTION);
+    }
+
+    static String ident(String name) {
+        return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    static String percent(double before, double after) {
+        return String.format(Locale.ROOT, "%.1f", before <= 0 ? 0 : 100 * (before - after) / before);
+    }
+}
