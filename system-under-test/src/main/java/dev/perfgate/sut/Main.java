@@ -2,12 +2,14 @@ package dev.perfgate.sut;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.db.Infrastructure;
 import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.metrics.Metrics;
+import dev.perfgate.sut.query.AnalyzeCommand;
 import dev.perfgate.sut.query.QueryMonitor;
 
 /**
@@ -15,6 +17,7 @@ import dev.perfgate.sut.query.QueryMonitor;
  * <pre>
  *   java -jar system-under-test/target/system-under-test.jar              # serve (embedded PostgreSQL by default)
  *   SUT_DB_URL=jdbc:postgresql://... java -jar ... seed [--reset]         # migrate and seed an external database
+ *   java -jar ... analyze --url jdbc:postgresql://... [--sql FILE]        # query analysis of any database
  * </pre>
  */
 public final class Main {
@@ -26,6 +29,12 @@ public final class Main {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
         }
         List<String> arguments = List.of(args);
+        if (!arguments.isEmpty() && arguments.getFirst().equals("analyze")) {
+            // aimed at any database: only SUT_DB_URL is read, as the default of --url
+            System.exit(AnalyzeCommand.run(arguments.subList(1, arguments.size()),
+                    Optional.ofNullable(System.getenv("SUT_DB_URL")), System.out, System.err));
+            return;
+        }
         SutConfig config;
         try {
             config = SutConfig.fromEnvironment();
@@ -42,7 +51,9 @@ public final class Main {
         } else {
             System.err.println("usage: system-under-test.jar            serve the API\n"
                     + "       system-under-test.jar seed [--reset]   migrate and seed the configured database"
-                    + " (--reset empties it first)\nsettings: " + String.join(", ", SutConfig.KEYS.keySet()));
+                    + " (--reset empties it first)\n"
+                    + "       system-under-test.jar analyze ...      query analysis of any PostgreSQL database"
+                    + " (analyze --help)\nsettings: " + String.join(", ", SutConfig.KEYS.keySet()));
             System.exit(2);
         }
     }

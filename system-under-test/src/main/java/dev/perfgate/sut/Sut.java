@@ -26,6 +26,8 @@ import dev.perfgate.sut.http.Routes;
 import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
+import dev.perfgate.sut.query.QueryAnalyzer;
+import dev.perfgate.sut.query.QueryInsights;
 import dev.perfgate.sut.query.QueryMonitor;
 import dev.perfgate.sut.query.SlowStatements;
 
@@ -35,6 +37,8 @@ import dev.perfgate.sut.query.SlowStatements;
  */
 public final class Sut implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Sut.class.getName());
+    /** The index advisor gives up on a candidate whose build takes longer (the table's writers wait for it). */
+    private static final long INDEX_BUILD_TIMEOUT_MS = 10_000;
 
     private final SutConfig config;
     private final Metrics metrics;
@@ -64,7 +68,9 @@ public final class Sut implements AutoCloseable {
             slow = new SlowStatements(config.slowStatementMs(), config.explainsPerMinute());
             QueryMonitor queries = new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), slow);
             db = new Database(config, infra, metrics.registry(), queries);
-            slow.explainOn(db.maintenance());
+            QueryInsights insights = new QueryInsights(new QueryAnalyzer(db.maintenance(), new QueryAnalyzer.Options(
+                    config.explainAnalyze(), config.indexAdvisor(), INDEX_BUILD_TIMEOUT_MS)));
+            slow.analyzeWith(insights);
             int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");
             if (config.seedOnStart() && Seeder.isEmpty(db.maintenance())) {
@@ -72,7 +78,7 @@ public final class Sut implements AutoCloseable {
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();
-            routing(routing, config, db, stats, metrics, queries);
+            routing(routing, config, db, stats, metrics, queries, insights);
             WebServer server = WebServer.builder()
                     .host("0.0.0.0")
                     .port(config.port())
@@ -100,12 +106,12 @@ public final class Sut implements AutoCloseable {
 
     /** Registers every route of the service on a routing builder. */
     static void routing(HttpRouting.Builder routing, SutConfig config, Database db, EndpointStats stats,
-                        Metrics metrics, QueryMonitor queries) {
+                        Metrics metrics, QueryMonitor queries, QueryInsights insights) {
         Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes());
         new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db)).register(routes);
         new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db)).register(routes);
-        new PerformanceEndpoints(db, stats, metrics, queries, config.adminToken()).register(routes);
+        new PerformanceEndpoints(db, stats, metrics, queries, insights, config.adminToken()).register(routes);
         routes.fallback();
     }
 

@@ -41,6 +41,8 @@ public record SutConfig(
         int nPlusOneThreshold,
         int slowStatementMs,
         int explainsPerMinute,
+        boolean explainAnalyze,
+        boolean indexAdvisor,
         String testcontainersPostgresImage,
         String testcontainersRedisImage) {
 
@@ -72,6 +74,10 @@ public record SutConfig(
         k.put("SUT_QUERY_SLOW_MS", "statements at least this slow are logged with their plan, 1..600000 ms (default 100)");
         k.put("SUT_QUERY_EXPLAIN_PER_MINUTE", "most EXPLAIN plans taken per minute for slow statements, 0..10000"
                 + " (default 30; 0 logs without plans)");
+        k.put("SUT_QUERY_EXPLAIN_ANALYZE", "plan read-only statements with EXPLAIN ANALYZE, which runs them (in a"
+                + " read-only transaction): true or false (default false)");
+        k.put("SUT_QUERY_INDEX_ADVISOR", "verify index candidates for slow and analyzed statements by building each in"
+                + " a rolled-back transaction (writers to the table wait for the build): true or false (default true)");
         k.put("SUT_TC_POSTGRES_IMAGE", "PostgreSQL image for SUT_INFRA=testcontainers (default postgres:17-alpine)");
         k.put("SUT_TC_REDIS_IMAGE", "Redis image for SUT_INFRA=testcontainers (default redis:7-alpine)");
         return java.util.Collections.unmodifiableMap(k);
@@ -107,6 +113,8 @@ public record SutConfig(
         int nPlusOne = r.intIn("SUT_QUERY_NPLUSONE_THRESHOLD", 5, 2, 1000);
         int slowMs = r.intIn("SUT_QUERY_SLOW_MS", 100, 1, 600_000);
         int explains = r.intIn("SUT_QUERY_EXPLAIN_PER_MINUTE", 30, 0, 10_000);
+        boolean explainAnalyze = r.bool("SUT_QUERY_EXPLAIN_ANALYZE", false);
+        boolean indexAdvisor = r.bool("SUT_QUERY_INDEX_ADVISOR", true);
         String pgImage = r.image("SUT_TC_POSTGRES_IMAGE", "postgres:17-alpine");
         String redisImage = r.image("SUT_TC_REDIS_IMAGE", "redis:7-alpine");
 
@@ -126,7 +134,8 @@ public record SutConfig(
         boolean generated = token.isEmpty();
         String adminToken = token.orElseGet(SutConfig::randomToken);
         return new SutConfig(port, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken, generated,
-                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, pgImage,
+                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, explainAnalyze,
+                indexAdvisor, pgImage,
                 redisImage);
     }
 

@@ -124,7 +124,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         run("pg_ctl", "-D", dataDir.toString(), "-l", baseDir.resolve("postgres.log").toString(),
                 "-o", options, "-w", "-t", "60", "start");
         running = true;
-        LOG.info(() -> "embedded PostgreSQL listening on 127.0.0.1:" + port + " (data " + dataDir + ")");
+        LOG.info(() -> "embedded PostgreSQL listening on 127.0.0.1:" + port + " (" + jdbcUrl() + ", data " + dataDir
+                + ")");
     }
 
     /** Stops the server (fast mode: open connections are closed), keeping its data. */

@@ -14,6 +14,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
+import dev.perfgate.sut.query.QueryInsights;
 import dev.perfgate.sut.query.QueryMonitor;
 
 /** Health, performance metrics (JSON and Prometheus), the query report and the admin operations the harness uses. */
@@ -22,10 +23,12 @@ public final class PerformanceEndpoints {
     private final EndpointStats stats;
     private final Metrics metrics;
     private final QueryMonitor queries;
+    private final QueryInsights insights;
     private final byte[] adminToken;
 
     public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, QueryMonitor queries,
-                                String adminToken) {
+                                QueryInsights insights, String adminToken) {
+        this.insights = insights;
         this.db = db;
         this.stats = stats;
         this.metrics = metrics;
@@ -42,7 +45,13 @@ public final class PerformanceEndpoints {
                 })
                 .get("/api/performance/queries", r -> {
                     r.allowParams("top");
-                    return ApiResponse.ok(queries.report(r.intParam("top", 25, 1, 500)));
+                    Map<String, Object> body = queries.report(r.intParam("top", 25, 1, 500));
+                    body.putAll(insights.report());
+                    return ApiResponse.ok(body);
+                })
+                .post("/api/admin/queries/analyze", r -> {
+                    requireAdmin(r, "top");
+                    return ApiResponse.ok(insights.analyzeTop(queries, r.intParam("top", 10, 1, 100)));
                 })
                 .get("/metrics", r -> new ApiResponse(200, new ApiResponse.Raw("text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape().getBytes(StandardCharsets.UTF_8)), Map.of()))
@@ -50,6 +59,7 @@ public final class PerformanceEndpoints {
                     requireAdmin(r);
                     stats.reset();
                     queries.reset();
+                    insights.reset();
                     return ApiResponse.ok(Map.of("reset", true));
                 });
     }
@@ -119,12 +129,12 @@ public final class PerformanceEndpoints {
         return body;
     }
 
-    private void requireAdmin(ApiRequest r) {
-        r.allowParams();
+    private void requireAdmin(ApiRequest r, String... params) {
         byte[] given = r.header("Authorization").orElse("").getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, adminToken)) {
             throw new ApiException(401, "unauthorized", "admin endpoints need Authorization: Bearer <SUT_ADMIN_TOKEN>",
                     "Authorization");
         }
+        r.allowParams(params);
     }
 }

@@ -173,4 +173,47 @@ public final class BoundSql {
         }
         return false;
     }
+
+    /** Splits a script into statements at semicolons outside quotes, comments and dollar quotes; blanks dropped. */
+    public static List<String> split(String script) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int n = script.length();
+        int i = 0;
+        while (i < n) {
+            char c = script.charAt(i);
+            int end = i + 1;
+            if (c == '\'' || c == '"') {
+                end = closing(script, i, c);
+            } else if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
+                int nl = script.indexOf('\n', i);
+                end = nl < 0 ? n : nl;
+            } else if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
+                int close = script.indexOf("*/", i + 2);
+                end = close < 0 ? n : close + 2;
+            } else if (c == '$') {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$[A-Za-z_]*\\$").matcher(script);
+                if (m.find(i) && m.start() == i) {
+                    int close = script.indexOf(m.group(), m.end());
+                    end = close < 0 ? n : close + m.group().length();
+                }
+            } else if (c == ';') {
+                add(out, current);
+                i++;
+                continue;
+            }
+            current.append(script, i, end);
+            i = end;
+        }
+        add(out, current);
+        return out;
+    }
+
+    private static void add(List<String> out, StringBuilder statement) {
+        String s = statement.toString().strip();
+        if (!s.isEmpty() && !Fingerprint.of(s).isEmpty()) {
+            out.add(s);
+        }
+        statement.setLength(0);
+    }
 }

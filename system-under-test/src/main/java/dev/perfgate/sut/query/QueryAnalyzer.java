@@ -58,6 +58,11 @@ public final class QueryAnalyzer {
      * the index recommendations over all of them, each with the statements it helps and its verified cost cut.
      */
     public Map<String, Object> analyze(List<Target> targets) throws SQLException {
+        return analyze(targets, false);
+    }
+
+    /** As {@link #analyze(List)}; with {@code keepPlans} each statement carries its EXPLAIN JSON too. */
+    public Map<String, Object> analyze(List<Target> targets, boolean keepPlans) throws SQLException {
         List<Map<String, Object>> statements = new ArrayList<>();
         Map<String, Recommendation> recommendations = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
@@ -66,7 +71,7 @@ public final class QueryAnalyzer {
             Schema schema = Schema.load(c);
             c.rollback();
             for (Target t : targets) {
-                statements.add(analyzeOne(c, schema, t, recommendations));
+                statements.add(analyzeOne(c, schema, t, recommendations, keepPlans));
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -80,7 +85,7 @@ public final class QueryAnalyzer {
     }
 
     private Map<String, Object> analyzeOne(Connection c, Schema schema, Target t,
-                                           Map<String, Recommendation> recommendations) {
+                                           Map<String, Recommendation> recommendations, boolean keepPlan) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fingerprint", t.fingerprint());
         m.put("sql", t.sql());
@@ -114,6 +119,9 @@ public final class QueryAnalyzer {
         }
         p.put("score", analysis.score());
         p.put("findings", analysis.findings().stream().map(QueryAnalyzer::finding).toList());
+        if (keepPlan) {
+            p.put("json", plan.raw());
+        }
         m.put("plan", p);
         if (!options.adviseIndexes()) {
             return m;

@@ -86,6 +86,8 @@ public final class QueryMonitor implements QueryExecutionListener {
         final ConcurrentHashMap<String, LongAdder> byRoute = new ConcurrentHashMap<>();
         Histogram cumulative = new Histogram(HIGHEST_MICROS, 3);
         Histogram interval;
+        /** The first execution with its values written in: what the analyzer plans for this fingerprint. */
+        volatile String sample;
 
         synchronized Histogram histogram() {
             interval = latency.getIntervalHistogram(interval);
@@ -185,6 +187,10 @@ public final class QueryMonitor implements QueryExecutionListener {
             stats.totalMicros.add(micros / queryInfoList.size());
             stats.latency.recordValue(Math.min(HIGHEST_MICROS, micros / queryInfoList.size()));
             stats.byRoute.computeIfAbsent(route, r -> new LongAdder()).increment();
+            if (stats.sample == null) {
+                stats.sample = qi.getParametersList().isEmpty() ? qi.getQuery()
+                        : BoundSql.inlineRecorded(qi.getQuery(), qi.getParametersList().getFirst());
+            }
             if (!execInfo.isSuccess()) {
                 stats.errors.increment();
             }
@@ -288,6 +294,22 @@ public final class QueryMonitor implements QueryExecutionListener {
             body.put("slowStatements", slow.report());
         }
         return body;
+    }
+
+    /** Returns the top fingerprints by total time as analyzer targets, each with a sample of its statement. */
+    public List<QueryAnalyzer.Target> topTargets(int top) {
+        return fingerprints.entrySet().stream()
+                .filter(e -> e.getValue().sample != null)
+                .sorted(Comparator.comparingLong((Map.Entry<String, FingerprintStats> e) -> e.getValue().totalMicros.sum())
+                        .reversed())
+                .limit(top)
+                .map(e -> {
+                    FingerprintStats s = e.getValue();
+                    long calls = s.calls.sum();
+                    double totalMs = s.totalMicros.sum() / 1000.0;
+                    return new QueryAnalyzer.Target(e.getKey(), s.sample, calls, totalMs,
+                            calls == 0 ? 0 : Math.round(1000 * totalMs / calls) / 1000.0);
+                }).toList();
     }
 
     private List<Map<String, Object>> suspects(String kind) {

@@ -27,12 +27,13 @@ import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
 
 /**
  * The slow-statement log: statements over {@code SUT_QUERY_SLOW_MS} are logged with their fingerprint, route and
- * duration, and their plan is captured with {@code EXPLAIN (FORMAT JSON)} — off the request path, on a virtual
- * thread that drains a bounded queue, at most {@code SUT_QUERY_EXPLAIN_PER_MINUTE} plans a minute and one per
- * fingerprint per ten minutes. A full queue drops (and counts) rather than slowing the request.
+ * duration, and analyzed — planned with {@code EXPLAIN (FORMAT JSON)}, judged by the plan rules, and given to the
+ * index advisor — off the request path, on a virtual thread that drains a bounded queue, at most
+ * {@code SUT_QUERY_EXPLAIN_PER_MINUTE} plans a minute and one per fingerprint per ten minutes. A full queue drops
+ * (and counts) rather than slowing the request.
  *
- * <p>The plan is taken on an unmonitored maintenance connection with the statement's own bind values; plain EXPLAIN
- * plans a write without executing it. Nothing here runs EXPLAIN ANALYZE.
+ * <p>The plan is taken with the statement's own values written in. Plain EXPLAIN plans a write without executing
+ * it; EXPLAIN ANALYZE runs only for read-only statements and only when {@code SUT_QUERY_EXPLAIN_ANALYZE} allows.
  */
 public final class SlowStatements implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SlowStatements.class.getName());
@@ -48,7 +49,7 @@ public final class SlowStatements implements AutoCloseable {
     private final LongAdder seen = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final Deque<Long> planTimes = new ArrayDeque<>();
-    private volatile DataSource explainer;
+    private volatile QueryInsights insights;
     private final Thread worker;
 
     /** One slow execution, as captured on the request thread (cheap: references only). */
@@ -62,9 +63,12 @@ public final class SlowStatements implements AutoCloseable {
         this.worker = Thread.ofVirtual().name("perfgate-explain").start(this::drain);
     }
 
-    /** Gives the connection plans are taken on (unmonitored, so EXPLAIN is not itself counted and flagged). */
-    public void explainOn(DataSource maintenance) {
-        this.explainer = maintenance;
+    /**
+     * Gives the analyzer slow statements are planned, judged and advised with (on an unmonitored connection, so that
+     * EXPLAIN is not itself counted and flagged).
+     */
+    public void analyzeWith(QueryInsights insights) {
+        this.insights = insights;
     }
 
     /** Returns whether a duration is slow enough to log. */
@@ -90,26 +94,25 @@ public final class SlowStatements implements AutoCloseable {
             }
             LOG.info(() -> String.format("slow statement on %s: %.1f ms: %s", slow.route(), slow.micros() / 1000.0,
                     slow.fingerprint()));
-            JsonNode plan = null;
-            String planError = null;
-            if (shouldPlan(slow.fingerprint())) {
-                try {
-                    plan = explain(slow);
-                } catch (SQLException | RuntimeException e) {
-                    planError = e.getMessage();
-                }
-            }
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("at", slow.at().toString());
             entry.put("route", slow.route());
             entry.put("fingerprint", slow.fingerprint());
             entry.put("durationMs", slow.micros() / 1000.0);
-            if (plan != null) {
-                entry.put("totalCost", plan.path(0).path("Plan").path("Total Cost").asDouble());
-                entry.put("plan", plan);
-            }
-            if (planError != null) {
-                entry.put("planError", planError);
+            String sql = BoundSql.inlineRecorded(slow.sql(), slow.params());
+            entry.put("sql", sql);
+            if (shouldPlan(slow.fingerprint())) {
+                try {
+                    Map<String, Object> analysis = insights.analyzeSlow(new QueryAnalyzer.Target(slow.fingerprint(), sql,
+                            -1, -1, -1));
+                    for (String key : new String[] {"plan", "indexCandidates", "error"}) {
+                        if (analysis.containsKey(key)) {
+                            entry.put(key.equals("error") ? "planError" : key, analysis.get(key));
+                        }
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    entry.put("planError", e.getMessage());
+                }
             }
             synchronized (recent) {
                 recent.addFirst(entry);
@@ -122,7 +125,7 @@ public final class SlowStatements implements AutoCloseable {
 
     /** Rate limit and per-fingerprint dedupe: only the worker thread calls this. */
     private boolean shouldPlan(String fingerprint) {
-        if (explainer == null) {
+        if (insights == null || plansPerMinute == 0) {
             return false;
         }
         long now = System.currentTimeMillis();
@@ -139,31 +142,6 @@ public final class SlowStatements implements AutoCloseable {
         planTimes.addLast(now);
         lastPlanned.put(fingerprint, now);
         return true;
-    }
-
-    private JsonNode explain(Slow slow) throws SQLException {
-        String head = slow.sql().stripLeading().toLowerCase(Locale.ROOT);
-        if (!(head.startsWith("select") || head.startsWith("with") || head.startsWith("insert")
-                || head.startsWith("update") || head.startsWith("delete"))) {
-            throw new SQLException("not a plannable statement");
-        }
-        try (Connection c = explainer.getConnection();
-             PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + slow.sql())) {
-            for (ParameterSetOperation op : slow.params()) {
-                Object[] args = op.getArgs();
-                if (ParameterSetOperation.isSetNullParameterOperation(op)) {
-                    ps.setNull((Integer) args[0], (Integer) args[1]);
-                } else {
-                    ps.setObject((Integer) args[0], args[1]);
-                }
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return MAPPER.readTree(rs.getString(1));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new SQLException("unreadable plan: " + e.getOriginalMessage(), e);
-            }
-        }
     }
 
     /** Returns the report section: threshold, counts and the most recent slow statements with their plans. */

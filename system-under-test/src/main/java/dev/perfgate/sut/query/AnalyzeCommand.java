@@ -1,0 +1,169 @@
+package dev.perfgate.sut.query;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * {@code system-under-test.jar analyze}: the service's query analysis aimed at any PostgreSQL database. Statements
+ * come from a SQL file (values written in: the planner sees real values, and EXPLAIN ANALYZE can run them) or, by
+ * default, from the database's own {@code pg_stat_statements}, top by total time (generic plans, since it records
+ * statements with {@code $n} markers). The output is the JSON the service's {@code POST /api/admin/queries/analyze}
+ * answers: per statement its plan score, findings and index candidates, and the verified index recommendations.
+ */
+public final class AnalyzeCommand {
+    static final String USAGE = """
+            usage: system-under-test.jar analyze [--url JDBC_URL] [--sql FILE] [--top N] [--explain-analyze]
+                                                 [--no-index-advisor] [--out FILE]
+              --url               database to analyze (default: SUT_DB_URL)
+              --sql FILE          statements to analyze, separated by semicolons (default: pg_stat_statements)
+              --top N             statements taken from pg_stat_statements by total time, 1..500 (default 20)
+              --explain-analyze   run read-only statements under EXPLAIN ANALYZE (in a read-only transaction)
+              --no-index-advisor  do not build candidate indexes (each is built and rolled back in a transaction)
+              --out FILE          write the JSON there instead of standard output""";
+
+    private AnalyzeCommand() {
+    }
+
+    /** Bad arguments: the message says which and why. */
+    public static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs the command; returns the exit status (0 analyzed, 2 bad arguments, 1 database error). */
+    public static int run(List<String> args, Optional<String> defaultUrl, PrintStream out, PrintStream err) {
+        if (args.contains("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
+        try {
+            String json = analyze(args, defaultUrl);
+            Optional<String> file = option(args, "--out");
+            if (file.isPresent()) {
+                Files.writeString(Path.of(file.get()), json, StandardCharsets.UTF_8);
+                err.println("analysis written to " + file.get());
+            } else {
+                out.println(json);
+            }
+            return 0;
+        } catch (UsageException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (SQLException | IOException e) {
+            err.println("analyze failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Returns the analysis as JSON. */
+    public static String analyze(List<String> args, Optional<String> defaultUrl)
+            throws UsageException, SQLException, IOException {
+        List<String> known = List.of("--url", "--sql", "--top", "--out", "--explain-analyze", "--no-index-advisor");
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!known.contains(a)) {
+                throw new UsageException("unknown argument \"" + a + "\"");
+            }
+            if (List.of("--url", "--sql", "--top", "--out").contains(a)) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException(a + " needs a value");
+                }
+                i++;
+            }
+        }
+        String url = option(args, "--url").or(() -> defaultUrl)
+                .orElseThrow(() -> new UsageException("no database: pass --url jdbc:postgresql://... or set SUT_DB_URL"));
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new UsageException("--url was \"" + url + "\", must be a jdbc:postgresql: URL");
+        }
+        int top = 20;
+        Optional<String> topArg = option(args, "--top");
+        if (topArg.isPresent()) {
+            try {
+                top = Integer.parseInt(topArg.get());
+            } catch (NumberFormatException e) {
+                top = -1;
+            }
+            if (top < 1 || top > 500) {
+                throw new UsageException("--top was \"" + topArg.get() + "\", must be an integer from 1 to 500");
+            }
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        ds.setApplicationName("perfgate-analyze");
+        Optional<String> sqlFile = option(args, "--sql");
+        List<QueryAnalyzer.Target> targets;
+        String source;
+        if (sqlFile.isPresent()) {
+            Path path = Path.of(sqlFile.get());
+            if (!Files.isReadable(path)) {
+                throw new UsageException("--sql was \"" + sqlFile.get() + "\", which is not a readable file");
+            }
+            targets = BoundSql.split(Files.readString(path)).stream().map(QueryAnalyzer.Target::of).toList();
+            source = "file " + path;
+        } else {
+            targets = fromPgStatStatements(ds, top);
+            source = "pg_stat_statements";
+        }
+        QueryAnalyzer analyzer = new QueryAnalyzer(ds, new QueryAnalyzer.Options(args.contains("--explain-analyze"),
+                !args.contains("--no-index-advisor"), 60_000));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("source", source);
+        body.putAll(analyzer.analyze(targets));
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body);
+    }
+
+    /** The database's own top statements by total execution time, skipping catalog queries and EXPLAINs. */
+    static List<QueryAnalyzer.Target> fromPgStatStatements(PGSimpleDataSource ds, int top) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'");
+                 ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("pg_stat_statements is not installed in this database: add it to"
+                            + " shared_preload_libraries and CREATE EXTENSION pg_stat_statements, or pass --sql FILE");
+                }
+            }
+            List<QueryAnalyzer.Target> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT query, calls, total_exec_time, mean_exec_time FROM pg_stat_statements
+                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND query ~* '^\\s*(select|with|insert|update|delete)\\M'
+                      AND query !~* '\\m(pg_catalog|pg_class|pg_namespace|pg_index|pg_attribute|pg_constraint|pg_extension|pg_stat_statements|pg_stat_user_tables|pg_indexes|pg_database|information_schema|current_schemas|flyway_schema_history)\\M'
+                    ORDER BY total_exec_time DESC LIMIT ?""")) {
+                ps.setInt(1, top);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String sql = rs.getString(1);
+                        out.add(new QueryAnalyzer.Target(Fingerprint.of(sql), sql, rs.getLong(2),
+                                Math.round(rs.getDouble(3) * 1000) / 1000.0, Math.round(rs.getDouble(4) * 1000) / 1000.0));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Optional<String> option(List<String> args, String name) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? Optional.of(args.get(i + 1)) : Optional.empty();
+    }
+}
