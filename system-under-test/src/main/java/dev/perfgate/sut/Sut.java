@@ -19,6 +19,7 @@ import dev.perfgate.sut.domain.Notifications;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
 import dev.perfgate.sut.domain.Vendors;
+import dev.perfgate.sut.http.AdminAuth;
 import dev.perfgate.sut.http.CatalogEndpoints;
 import dev.perfgate.sut.http.ClientEndpoints;
 import dev.perfgate.sut.http.PerformanceEndpoints;
@@ -110,8 +111,9 @@ public final class Sut implements AutoCloseable {
         Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes());
         new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db)).register(routes);
-        new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db)).register(routes);
-        new PerformanceEndpoints(db, stats, metrics, queries, insights, config.adminToken()).register(routes);
+        AdminAuth admin = new AdminAuth(config.adminToken());
+        new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db), admin).register(routes);
+        new PerformanceEndpoints(db, stats, metrics, queries, insights, admin).register(routes);
         routes.fallback();
     }
 

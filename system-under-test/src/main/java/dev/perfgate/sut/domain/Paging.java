@@ -42,8 +42,11 @@ public final class Paging {
         }
     }
 
-    /** The position after the last row of a keyset page. */
-    public record Cursor(String sort, String value, long id) {
+    /**
+     * The position after the last row of a keyset page: the sort value and id of that row, and how many rows came
+     * before the next page (which only the baseline's OFFSET needs).
+     */
+    public record Cursor(String sort, String value, long id, long position) {
         String encode() {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(this));
         }
@@ -51,7 +54,7 @@ public final class Paging {
         static Cursor decode(String raw) {
             try {
                 Cursor c = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(raw), Cursor.class);
-                if (c.sort() == null || c.value() == null || c.id() <= 0) {
+                if (c.sort() == null || c.value() == null || c.id() <= 0 || c.position() <= 0) {
                     throw new IllegalArgumentException("incomplete");
                 }
                 return c;
@@ -62,8 +65,13 @@ public final class Paging {
         }
     }
 
-    /** What page the client asked for. */
-    public record PageRequest(Sort sort, int size, int page, boolean keyset, Optional<Cursor> cursor) {
+    /**
+     * What page the client asked for. {@code offsetForCursor} is the baseline of keyset paging: the same cursor
+     * pages served with OFFSET (every row before the page read and discarded), so the two can be measured against
+     * each other on identical responses.
+     */
+    public record PageRequest(Sort sort, int size, int page, boolean keyset, Optional<Cursor> cursor,
+                              boolean offsetForCursor) {
     }
 
     /**
@@ -71,7 +79,8 @@ public final class Paging {
      * {@code size} 1..100, and either {@code page} (offset) or {@code cursor} (keyset; empty for the first page).
      */
     public static PageRequest request(Map<String, SortKey> allowed, String defaultSort, Optional<String> sortParam,
-                                      int size, Optional<String> pageParam, Optional<String> cursorParam) {
+                                      int size, Optional<String> pageParam, Optional<String> cursorParam,
+                                      boolean baseline) {
         String raw = sortParam.orElse(defaultSort);
         boolean descending = raw.startsWith("-");
         SortKey key = allowed.get(descending ? raw.substring(1) : raw);
@@ -91,7 +100,7 @@ public final class Paging {
                 throw ApiException.badRequest("cursor", "cursor was made for sort " + cursor.get().sort()
                         + ", but sort is " + sort.apiName());
             }
-            return new PageRequest(sort, size, 0, true, cursor);
+            return new PageRequest(sort, size, 0, true, cursor, baseline);
         }
         int page = 0;
         if (pageParam.isPresent()) {
@@ -105,7 +114,7 @@ public final class Paging {
                         + MAX_PAGE + " (use cursor= for deep paging)");
             }
         }
-        return new PageRequest(sort, size, page, false, Optional.empty());
+        return new PageRequest(sort, size, page, false, Optional.empty(), baseline);
     }
 
     /** SQL conditions joined by AND, with their bind values in order. */
@@ -145,15 +154,22 @@ public final class Paging {
         if (p.keyset()) {
             List<Object> params = new ArrayList<>(where.params);
             String seek = "";
-            if (p.cursor().isPresent()) {
+            String skip = "";
+            long before = p.cursor().map(Cursor::position).orElse(0L);
+            if (p.cursor().isPresent() && p.offsetForCursor()) {
+                skip = " OFFSET ?";
+            } else if (p.cursor().isPresent()) {
                 seek = " AND (" + column + ", " + idColumn + ") " + (p.sort().descending() ? "<" : ">")
                         + " (CAST(? AS " + p.sort().key().sqlType() + "), ?)";
                 params.add(p.cursor().get().value());
                 params.add(p.cursor().get().id());
             }
             params.add(p.size() + 1);
+            if (!skip.isEmpty()) {
+                params.add(before);
+            }
             String sql = "SELECT " + select + ", (" + column + ")::text AS sort_value, " + idColumn + " AS sort_id"
-                    + " FROM " + from + " WHERE " + where.sql() + seek + order + " LIMIT ?";
+                    + " FROM " + from + " WHERE " + where.sql() + seek + order + " LIMIT ?" + skip;
             String lastValue = null;
             long lastId = 0;
             boolean hasNext = false;
@@ -172,7 +188,8 @@ public final class Paging {
             body.put("size", p.size());
             body.put("sort", p.sort().apiName());
             body.put("hasNext", hasNext);
-            body.put("nextCursor", hasNext ? new Cursor(p.sort().apiName(), lastValue, lastId).encode() : null);
+            body.put("nextCursor", hasNext ? new Cursor(p.sort().apiName(), lastValue, lastId, before + items.size())
+                    .encode() : null);
             return body;
         }
         List<Object> params = new ArrayList<>(where.params);

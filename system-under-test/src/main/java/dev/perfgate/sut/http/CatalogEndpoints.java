@@ -13,8 +13,10 @@ public final class CatalogEndpoints {
     private final Vendors vendors;
     private final Notifications notifications;
     private final Analytics analytics;
+    private final AdminAuth admin;
 
-    public CatalogEndpoints(Vendors vendors, Notifications notifications, Analytics analytics) {
+    public CatalogEndpoints(Vendors vendors, Notifications notifications, Analytics analytics, AdminAuth admin) {
+        this.admin = admin;
         this.vendors = vendors;
         this.notifications = notifications;
         this.analytics = analytics;
@@ -26,6 +28,10 @@ public final class CatalogEndpoints {
                 .get("/api/vendors/{id}", r -> {
                     r.allowParams();
                     return ApiResponse.ok(vendors.detail(r.pathId("id")));
+                })
+                .post("/api/admin/vendors/ratings/recompute", r -> {
+                    admin.require(r);
+                    return ApiResponse.ok(vendors.recomputeRatings(r.mode() == PerfMode.BASELINE));
                 })
                 .get("/api/notifications", this::notifications)
                 .get("/api/analytics/dashboard", r -> {
@@ -50,6 +56,7 @@ public final class CatalogEndpoints {
         long user = r.requiredId("user");
         return ApiResponse.ok(notifications.list(user, r.booleanParam("unread").orElse(false),
                 Paging.request(Notifications.SORTS, "-createdAt", Optional.empty(),
-                        r.intParam("size", 20, 1, Paging.MAX_SIZE), r.param("page"), r.param("cursor"))));
+                        r.intParam("size", 20, 1, Paging.MAX_SIZE), r.param("page"), r.param("cursor"),
+                        r.mode() == PerfMode.BASELINE)));
     }
 }

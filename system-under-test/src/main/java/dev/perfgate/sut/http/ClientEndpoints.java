@@ -48,7 +48,7 @@ public final class ClientEndpoints {
 
     static Paging.PageRequest page(ApiRequest r, Map<String, Paging.SortKey> sorts, String defaultSort) {
         return Paging.request(sorts, defaultSort, r.param("sort"), r.intParam("size", 20, 1, Paging.MAX_SIZE),
-                r.param("page"), r.param("cursor"));
+                r.param("page"), r.param("cursor"), r.mode() == PerfMode.BASELINE);
     }
 
     private ApiResponse list(ApiRequest r) throws Exception {

@@ -2,7 +2,6 @@ package dev.perfgate.sut.http;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -24,16 +23,16 @@ public final class PerformanceEndpoints {
     private final Metrics metrics;
     private final QueryMonitor queries;
     private final QueryInsights insights;
-    private final byte[] adminToken;
+    private final AdminAuth admin;
 
     public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, QueryMonitor queries,
-                                QueryInsights insights, String adminToken) {
+                                QueryInsights insights, AdminAuth admin) {
         this.insights = insights;
         this.db = db;
         this.stats = stats;
         this.metrics = metrics;
         this.queries = queries;
-        this.adminToken = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.admin = admin;
     }
 
     /** Registers the routes. */
@@ -50,13 +49,13 @@ public final class PerformanceEndpoints {
                     return ApiResponse.ok(body);
                 })
                 .post("/api/admin/queries/analyze", r -> {
-                    requireAdmin(r, "top");
+                    admin.require(r, "top");
                     return ApiResponse.ok(insights.analyzeTop(queries, r.intParam("top", 10, 1, 100)));
                 })
                 .get("/metrics", r -> new ApiResponse(200, new ApiResponse.Raw("text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape().getBytes(StandardCharsets.UTF_8)), Map.of()))
                 .post("/api/admin/metrics/reset", r -> {
-                    requireAdmin(r);
+                    admin.require(r);
                     stats.reset();
                     queries.reset();
                     insights.reset();
@@ -127,14 +126,5 @@ public final class PerformanceEndpoints {
                 "uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
                 "processors", rt.availableProcessors(), "javaVersion", Runtime.version().toString()));
         return body;
-    }
-
-    private void requireAdmin(ApiRequest r, String... params) {
-        byte[] given = r.header("Authorization").orElse("").getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, adminToken)) {
-            throw new ApiException(401, "unauthorized", "admin endpoints need Authorization: Bearer <SUT_ADMIN_TOKEN>",
-                    "Authorization");
-        }
-        r.allowParams(params);
     }
 }

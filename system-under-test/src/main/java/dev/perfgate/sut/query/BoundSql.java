@@ -138,19 +138,14 @@ public final class BoundSql {
         return sql.length();
     }
 
+    private static final java.util.regex.Pattern WRITES = java.util.regex.Pattern.compile(
+            "\\b(insert|update|delete|merge|into)\\b|\\bfor (no key )?(update|share)\\b|\\bfor key share\\b");
+
     /** Returns whether a statement only reads: a SELECT or WITH with no data-modifying part and no row locks. */
     public static boolean readOnly(String sql) {
         String s = Fingerprint.of(sql);
-        if (!(s.startsWith("select ") || s.startsWith("with ") || s.startsWith("(select "))) {
-            return false;
-        }
-        for (String w : new String[] {" insert ", " update ", " delete ", " merge ", " for update", " for share",
-                " for no key update", " for key share", " into "}) {
-            if (s.contains(w)) {
-                return false;
-            }
-        }
-        return true;
+        return (s.startsWith("select ") || s.startsWith("with ") || s.startsWith("(select "))
+                && !WRITES.matcher(s).find();
     }
 
     /** Returns whether the statement is one EXPLAIN can plan (a query or a DML statement). */
