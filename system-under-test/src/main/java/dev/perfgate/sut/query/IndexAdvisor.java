@@ -24,8 +24,9 @@ import dev.perfgate.sut.query.plan.Schema;
  *
  * <p>Candidates come from the columns each scan filters on (equality first, then ranges), the columns it is joined
  * on, and the sort key above it: every single column, and two-column pairs (equality + equality, equality + range,
- * equality + sort). A candidate that an existing index's leading columns already cover is skipped, and so are
- * tables under {@link #MIN_ROWS} rows.
+ * equality + sort). A candidate that an existing index's leading columns already cover (in any order, for
+ * equality columns) is skipped, and so are tables under {@link #MIN_ROWS} rows and index scans that already do all
+ * their filtering in the index with no sort above them.
  *
  * <p>Verification is Dexter's rule on a real index instead of a hypothetical one: in a transaction, {@code CREATE
  * INDEX}, plan the statement again, roll back. Only a candidate the new plan uses and that cuts the planner's cost by
@@ -103,6 +104,9 @@ final class IndexAdvisor {
                 }
             }
             range.removeAll(eq);
+            if (!node.nodeType().endsWith("Seq Scan") && node.filter() == null && sort.isEmpty()) {
+                continue; // an index scan doing all its work in the index: nothing for a new index to win
+            }
             List<List<String>> proposals = new ArrayList<>();
             for (String a : eq) {
                 for (String b : eq) {
@@ -124,8 +128,9 @@ final class IndexAdvisor {
                 proposals.add(List.of(sort.getFirst()));
             }
             for (List<String> columns : proposals) {
-                boolean covered = schema.indexes(table).stream()
-                        .anyMatch(i -> i.predicate() == null && i.leadsWith(columns));
+                boolean covered = schema.indexes(table).stream().anyMatch(i -> i.predicate() == null
+                        && (i.leadsWith(columns) || allEquality(columns, eq) && i.columns().size() >= columns.size()
+                        && Set.copyOf(i.columns().subList(0, columns.size())).equals(Set.copyOf(columns))));
                 if (!covered) {
                     Candidate c = new Candidate(table, columns);
                     out.putIfAbsent(c.key(), c);
@@ -133,6 +138,11 @@ final class IndexAdvisor {
             }
         }
         return out.values().stream().limit(MAX_CANDIDATES).toList();
+    }
+
+    /** Equality columns can be listed in any order: an index on (a, b) serves a = ? AND b = ? as (b, a) would. */
+    private static boolean allEquality(List<String> columns, Set<String> eq) {
+        return eq.containsAll(columns);
     }
 
     /**
@@ -172,6 +182,7 @@ final class IndexAdvisor {
     }
 
     static String percent(double before, double after) {
-        return String.format(Locale.ROOT, "%.1f", before <= 0 ? 0 : 100 * (before - after) / before);
+        double cut = before <= 0 ? 0 : 100 * (before - after) / before;
+        return String.format(Locale.ROOT, "%.1f", Math.abs(cut) < 0.05 ? 0 : cut); // no "-0.0"
     }
 }

@@ -90,7 +90,12 @@ public final class Predicates {
                 while (fs > 0 && (Character.isLetterOrDigit(s.charAt(fs - 1)) || s.charAt(fs - 1) == '_')) {
                     fs--;
                 }
-                return new ColumnUse(column, Use.WRAPPED, null, s.substring(fs, b + 1));
+                String function = s.substring(fs, b + 1);
+                if (!function.equals("ROW") && !function.equals("ARRAY")) {
+                    // a row or array constructor is not a function: (a, b) > (x, y) can use an index on (a, b)
+                    return new ColumnUse(column, Use.WRAPPED, null, function);
+                }
+                return new ColumnUse(column, Use.OTHER, null, null);
             }
             if (s.startsWith(")::", end)) {
                 int te = end + 3;

@@ -278,7 +278,9 @@ public enum Rule {
         @Override
         void check(PlanNode node, Context ctx, List<Finding> out) {
             Schema.Table table = ctx.schema.table(node);
-            if (table == null) {
+            // only where the join had to read the whole referencing table: a join that reaches it through another
+            // index, or probes the referenced side by its key, is not slowed by the missing index
+            if (table == null || !node.nodeType().endsWith("Seq Scan") || table.rows() < LARGE_TABLE) {
                 return;
             }
             Set<String> joined = new LinkedHashSet<>();
@@ -449,8 +451,8 @@ public enum Rule {
 
     /**
      * +1 when a node produced 10x or more rows than estimated, -1 when 10x or fewer, 0 otherwise (or when it cannot
-     * be judged: not analyzed, never run, too few rows, or under a Limit or semi/anti/merge join, which stop their
-     * input early so fewer rows than estimated is expected).
+     * be judged: not analyzed, never run, too few rows, or under a Limit, a semi/anti/merge join or a join whose inner
+     * side is unique, which stop reading their input early, so fewer rows than estimated is expected).
      */
     static int mismatch(PlanNode node) {
         if (!node.analyzed() || node.loops() <= 0) {
@@ -468,8 +470,9 @@ public enum Rule {
             String type = up.nodeType();
             String join = up.joinType();
             if (type.equals("Limit") || type.equals("Merge Join")
-                    || join != null && (join.contains("Semi") || join.contains("Anti"))) {
-                return 0;
+                    || join != null && (join.contains("Semi") || join.contains("Anti"))
+                    || up.raw().path("Inner Unique").asBoolean(false)) {
+                return 0; // each of these may stop reading its input before the end
             }
         }
         return -1;
