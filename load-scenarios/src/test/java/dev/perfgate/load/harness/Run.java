@@ -97,7 +97,9 @@ public final class Run {
 
     /** Collects results, stops the service, writes the files and schedules the verdict. */
     public void after() {
-        // the service's own view: per-route latency and pools, and what its query monitor saw (N+1 suspects)
+        // the service's own view: per-route latency and pools, and what its query monitor saw (N+1 suspects); the
+        // run's top statements are analyzed first (plan rules, verified index advice), after the load is over
+        post("/api/admin/queries/analyze?top=10");
         Map<String, Object> server = new java.util.LinkedHashMap<>();
         server.put("metrics", service.getForReport("/api/performance/metrics"));
         server.put("queries", service.getForReport("/api/performance/queries"));

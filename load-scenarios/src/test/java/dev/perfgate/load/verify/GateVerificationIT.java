@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,12 @@ class GateVerificationIT {
         assertThat(result.requests()).filteredOn(r -> r.name().equals("client detail")).singleElement()
                 .satisfies(r -> assertThat(r.statementsMax()).isEqualTo(1));
         assertThat(result.server()).containsKeys("metrics", "queries");
+        // the run's own top statements, analyzed by the service at the end of the run
+        @SuppressWarnings("unchecked")
+        Map<String, Object> analysis = (Map<String, Object>) ((Map<String, Object>) result.server().get("queries"))
+                .get("analysis");
+        assertThat(analysis).as("analysis of the run's top statements").isNotNull();
+        assertThat((List<?>) analysis.get("statements")).hasSize(10);
         assertThat(run.resolve("junit.xml")).exists();
         assertThat(run.resolve("regression.html")).exists();
         assertThat(run.resolve("gatling").resolve("index.html")).exists();
