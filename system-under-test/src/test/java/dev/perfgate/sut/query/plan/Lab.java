@@ -12,7 +12,8 @@ import dev.perfgate.sut.TestSut;
 /**
  * A schema of its own ({@code lab}) on the test database, built to provoke plan problems: {@code events} has 200,000
  * rows, a foreign key to {@code accounts} that no index serves, indexes on kind, email and created_at, two perfectly
- * correlated columns ({@code a}, {@code b}) and autovacuum off (so its visibility map stays empty); {@code fresh}
+ * correlated columns ({@code a}, {@code b}), an email column in the C collation (so that its B-tree index serves LIKE
+ * prefixes on any database's default collation) and autovacuum off (so its visibility map stays empty); {@code fresh}
  * has never been analyzed.
  */
 final class Lab {
@@ -32,7 +33,7 @@ final class Lab {
                 s.execute("""
                         CREATE TABLE lab.events (
                             id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES lab.accounts (id),
-                            kind text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL,
+                            kind text NOT NULL, email text COLLATE "C" NOT NULL, created_at timestamptz NOT NULL,
                             a integer NOT NULL, b integer NOT NULL, payload text NOT NULL
                         ) WITH (autovacuum_enabled = false)""");
                 s.execute("""
