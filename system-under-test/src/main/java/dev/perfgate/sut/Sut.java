@@ -1,6 +1,7 @@
 package dev.perfgate.sut;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 import io.helidon.webserver.WebServer;
@@ -19,7 +20,10 @@ import dev.perfgate.sut.domain.Notifications;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
 import dev.perfgate.sut.domain.Vendors;
+import dev.perfgate.sut.cache.CacheWarmup;
+import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.http.AdminAuth;
+import dev.perfgate.sut.http.CachedReads;
 import dev.perfgate.sut.http.CatalogEndpoints;
 import dev.perfgate.sut.http.ClientEndpoints;
 import dev.perfgate.sut.http.PerformanceEndpoints;
@@ -47,10 +51,12 @@ public final class Sut implements AutoCloseable {
     private final Database db;
     private final WebServer server;
     private final SlowStatements slow;
+    private final TwoLevelCache cache;
 
     private Sut(SutConfig config, Metrics metrics, Infrastructure infra, Database db, WebServer server,
-                SlowStatements slow) {
+                SlowStatements slow, TwoLevelCache cache) {
         this.slow = slow;
+        this.cache = cache;
         this.config = config;
         this.metrics = metrics;
         this.infra = infra;
@@ -64,6 +70,7 @@ public final class Sut implements AutoCloseable {
         Infrastructure infra = null;
         Database db = null;
         SlowStatements slow = null;
+        TwoLevelCache cache = null;
         try {
             infra = Infrastructure.start(config);
             slow = new SlowStatements(config.slowStatementMs(), config.explainsPerMinute());
@@ -77,9 +84,14 @@ public final class Sut implements AutoCloseable {
             if (config.seedOnStart() && Seeder.isEmpty(db.maintenance())) {
                 new Seeder(config.scale(), config.seed()).seed(db.maintenance()); // logs rows and rate
             }
+            if (config.cacheEnabled()) {
+                cache = new TwoLevelCache(config.cacheStrategies(), infra.redisUrl(),
+                        Duration.ofMillis(config.redisTimeoutMs()), config.cacheCompressMinBytes(), config.cacheSyncMs(),
+                        TwoLevelCache.Clock.SYSTEM, metrics.registry());
+            }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();
-            routing(routing, config, db, stats, metrics, queries, insights);
+            routing(routing, config, db, stats, metrics, queries, insights, cache);
             WebServer server = WebServer.builder()
                     .host("0.0.0.0")
                     .port(config.port())
@@ -89,8 +101,14 @@ public final class Sut implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Sut(config, metrics, infra, db, server, slow);
+            if (cache != null && config.cacheWarmup()) {
+                CacheWarmup.run(cache, db);
+            }
+            return new Sut(config, metrics, infra, db, server, slow, cache);
         } catch (SQLException | RuntimeException e) {
+            if (cache != null) {
+                cache.close();
+            }
             if (slow != null) {
                 slow.close();
             }
@@ -107,13 +125,15 @@ public final class Sut implements AutoCloseable {
 
     /** Registers every route of the service on a routing builder. */
     static void routing(HttpRouting.Builder routing, SutConfig config, Database db, EndpointStats stats,
-                        Metrics metrics, QueryMonitor queries, QueryInsights insights) {
+                        Metrics metrics, QueryMonitor queries, QueryInsights insights, TwoLevelCache cache) {
+        CachedReads reads = new CachedReads(cache);
         Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes());
         new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
-                new Bookings(db)).register(routes);
+                new Bookings(db), reads).register(routes);
         AdminAuth admin = new AdminAuth(config.adminToken());
-        new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db), admin).register(routes);
-        new PerformanceEndpoints(db, stats, metrics, queries, insights, admin).register(routes);
+        new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db), admin, reads)
+                .register(routes);
+        new PerformanceEndpoints(db, stats, metrics, queries, insights, cache, admin).register(routes);
         routes.fallback();
     }
 
@@ -138,9 +158,17 @@ public final class Sut implements AutoCloseable {
     }
 
 
+    /** Returns the cache, or null when it is off. */
+    public TwoLevelCache cache() {
+        return cache;
+    }
+
     @Override
     public void close() {
         server.stop();
+        if (cache != null) {
+            cache.close();
+        }
         slow.close();
         db.close();
         infra.close();

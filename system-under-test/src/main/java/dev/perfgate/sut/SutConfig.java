@@ -13,6 +13,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.perfgate.sut.cache.CacheStrategy;
+
 /**
  * The service's configuration, read from environment variables or from {@code -D} system properties of the same
  * name in lower case with dots ({@code SUT_PORT} = {@code sut.port}); a system property wins over the environment.
@@ -43,6 +45,12 @@ public record SutConfig(
         int explainsPerMinute,
         boolean explainAnalyze,
         boolean indexAdvisor,
+        boolean cacheEnabled,
+        Map<String, CacheStrategy> cacheStrategies,
+        int cacheCompressMinBytes,
+        int redisTimeoutMs,
+        int cacheSyncMs,
+        boolean cacheWarmup,
         String testcontainersPostgresImage,
         String testcontainersRedisImage) {
 
@@ -78,6 +86,15 @@ public record SutConfig(
                 + " read-only transaction): true or false (default false)");
         k.put("SUT_QUERY_INDEX_ADVISOR", "verify index candidates for slow and analyzed statements by building each in"
                 + " a rolled-back transaction (writers to the table wait for the build): true or false (default true)");
+        k.put("SUT_CACHE_ENABLED", "two-level cache (Caffeine L1, Redis L2) for hot reads: true or false (default true)");
+        k.put("SUT_CACHE_STRATEGIES", "cache strategies, name:l1=<entries or N MB>/<ttl>,l2=<ttl>[,jitter=0.1]"
+                + "[,negative=10s] separated by ; (default " + CacheStrategy.DEFAULTS + ")");
+        k.put("SUT_CACHE_COMPRESS_MIN_BYTES", "encoded values at least this large are compressed in L2, 0..1048576"
+                + " (default 1024; 0 compresses everything)");
+        k.put("SUT_REDIS_TIMEOUT_MS", "timeout of each Redis command, 5..10000 ms (default 100)");
+        k.put("SUT_CACHE_SYNC_MS", "how often each node checks for invalidations it missed, 20..10000 ms (default"
+                + " 100); a lost message leaves an entry stale at most twice this long");
+        k.put("SUT_CACHE_WARMUP", "load the hottest keys at start-up: true or false (default false)");
         k.put("SUT_TC_POSTGRES_IMAGE", "PostgreSQL image for SUT_INFRA=testcontainers (default postgres:17-alpine)");
         k.put("SUT_TC_REDIS_IMAGE", "Redis image for SUT_INFRA=testcontainers (default redis:7-alpine)");
         return java.util.Collections.unmodifiableMap(k);
@@ -115,6 +132,20 @@ public record SutConfig(
         int explains = r.intIn("SUT_QUERY_EXPLAIN_PER_MINUTE", 30, 0, 10_000);
         boolean explainAnalyze = r.bool("SUT_QUERY_EXPLAIN_ANALYZE", false);
         boolean indexAdvisor = r.bool("SUT_QUERY_INDEX_ADVISOR", true);
+        boolean cacheEnabled = r.bool("SUT_CACHE_ENABLED", true);
+        Map<String, CacheStrategy> strategies = CacheStrategy.parse(CacheStrategy.DEFAULTS);
+        Optional<String> strategySpec = r.raw("SUT_CACHE_STRATEGIES");
+        if (strategySpec.isPresent()) {
+            try {
+                strategies = CacheStrategy.parse(strategySpec.get());
+            } catch (IllegalArgumentException e) {
+                r.problem("SUT_CACHE_STRATEGIES", strategySpec.get(), e.getMessage());
+            }
+        }
+        int compressMin = r.intIn("SUT_CACHE_COMPRESS_MIN_BYTES", 1024, 0, 1 << 20);
+        int redisTimeout = r.intIn("SUT_REDIS_TIMEOUT_MS", 100, 5, 10_000);
+        int syncMs = r.intIn("SUT_CACHE_SYNC_MS", 100, 20, 10_000);
+        boolean warmup = r.bool("SUT_CACHE_WARMUP", false);
         String pgImage = r.image("SUT_TC_POSTGRES_IMAGE", "postgres:17-alpine");
         String redisImage = r.image("SUT_TC_REDIS_IMAGE", "redis:7-alpine");
 
@@ -135,7 +166,7 @@ public record SutConfig(
         String adminToken = token.orElseGet(SutConfig::randomToken);
         return new SutConfig(port, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken, generated,
                 poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, explainAnalyze,
-                indexAdvisor, pgImage,
+                indexAdvisor, cacheEnabled, strategies, compressMin, redisTimeout, syncMs, warmup, pgImage,
                 redisImage);
     }
 

@@ -11,6 +11,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 import dev.perfgate.sut.SutConfig;
+import dev.perfgate.sut.cache.EmbeddedRedis;
 
 /**
  * Where the service's database comes from, chosen explicitly by {@code SUT_INFRA}: an embedded PostgreSQL
@@ -25,6 +26,7 @@ public final class Infrastructure implements AutoCloseable {
     private final String readUrl;
     private final Optional<String> redisUrl;
     private final Optional<EmbeddedPostgres> embedded;
+    private final Optional<EmbeddedRedis> embeddedRedis;
     private final List<AutoCloseable> resources;
 
     private Infrastructure(SutConfig.Infra kind, String primaryUrl, String readUrl, Optional<String> redisUrl,
@@ -32,9 +34,18 @@ public final class Infrastructure implements AutoCloseable {
         this.kind = kind;
         this.primaryUrl = primaryUrl;
         this.readUrl = readUrl;
-        this.redisUrl = redisUrl;
         this.embedded = embedded;
-        this.resources = resources;
+        this.resources = new ArrayList<>(resources);
+        // the cache's Redis: embedded when none is configured, none when SUT_REDIS_URL=none
+        if (redisUrl.isEmpty()) {
+            EmbeddedRedis redis = EmbeddedRedis.startFresh();
+            this.resources.add(redis);
+            this.embeddedRedis = Optional.of(redis);
+            this.redisUrl = Optional.of(redis.url());
+        } else {
+            this.embeddedRedis = Optional.empty();
+            this.redisUrl = redisUrl.filter(u -> !u.equals("none"));
+        }
     }
 
     /** Starts or connects what the configuration names. */
@@ -94,9 +105,14 @@ public final class Infrastructure implements AutoCloseable {
         return readUrl;
     }
 
-    /** Returns the Redis URL from configuration or a container; empty means the cache issue's embedded default. */
+    /** Returns the Redis URL the cache uses (configured, container or embedded); empty for L1 only. */
     public Optional<String> redisUrl() {
         return redisUrl;
+    }
+
+    /** Returns the embedded Redis when there is one (tests stop and restart it). */
+    public Optional<EmbeddedRedis> embeddedRedis() {
+        return embeddedRedis;
     }
 
     /** Returns the embedded server when there is one (tests stop and restart it). */

@@ -35,7 +35,7 @@ public final class Bookings {
      * Books a vendor for a couple (on the wedding date unless another is given) and records the analytics event.
      * A second active booking of the same vendor answers 409.
      */
-    public Booking create(long clientId, long vendorId, LocalDate eventDate, String status, BigDecimal amount)
+    public Written<Booking> create(long clientId, long vendorId, LocalDate eventDate, String status, BigDecimal amount)
             throws SQLException {
         return db.inTransaction(c -> {
             Clients.Client client = Clients.require(c, clientId);
@@ -55,7 +55,7 @@ public final class Bookings {
             Rows.one(c, "INSERT INTO analytics_events (org_id, client_id, vendor_id, event_type, occurred_at, amount)"
                     + " VALUES (?, ?, ?, 'booking_made', now(), ?) RETURNING id",
                     List.of(client.orgId(), clientId, vendorId, amount), rs -> rs.getLong(1));
-            return booking;
+            return new Written<>(booking, client.orgId());
         });
     }
 }

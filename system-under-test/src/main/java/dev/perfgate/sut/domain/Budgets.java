@@ -129,7 +129,7 @@ public final class Budgets {
     }
 
     /** Replaces a budget item's editable fields; with an expected version, a concurrent change answers 409. */
-    public Item update(long id, ItemFields f, Optional<Long> expectedVersion) throws SQLException {
+    public Written<Item> update(long id, ItemFields f, Optional<Long> expectedVersion) throws SQLException {
         return db.inTransaction(c -> {
             if (f.vendorId() != null && !Rows.exists(c, "vendors", f.vendorId())) {
                 throw ApiException.unprocessable("vendorId", "vendor " + f.vendorId() + " does not exist");
@@ -139,7 +139,8 @@ public final class Budgets {
             expectedVersion.ifPresent(params::add);
             Optional<Long> updated = Rows.one(c, "UPDATE budget_items SET category = ?, description = ?, estimated = ?,"
                     + " actual = ?, vendor_id = ?, version = version + 1, updated_at = now() WHERE id = ?"
-                    + (expectedVersion.isPresent() ? " AND version = ?" : "") + " RETURNING id", params,
+                    + (expectedVersion.isPresent() ? " AND version = ?" : "")
+                    + " RETURNING (SELECT org_id FROM clients WHERE id = budget_items.client_id)", params,
                     rs -> rs.getLong(1));
             if (updated.isEmpty()) {
                 int version = Rows.one(c, "SELECT version FROM budget_items WHERE id = ?", List.of(id),
@@ -149,9 +150,9 @@ public final class Budgets {
             }
             List<Payment> payments = Rows.all(c, "SELECT id, amount, paid_on, method FROM payments"
                     + " WHERE budget_item_id = ? ORDER BY paid_on, id", List.of(id), Payment::map);
-            return Rows.one(c, "SELECT " + ITEM_COLUMNS + ", v.name AS vendor_name FROM budget_items b"
+            return new Written<>(Rows.one(c, "SELECT " + ITEM_COLUMNS + ", v.name AS vendor_name FROM budget_items b"
                     + " LEFT JOIN vendors v ON v.id = b.vendor_id WHERE b.id = ?", List.of(id),
-                    rs -> item(rs, rs.getString("vendor_name"), payments)).orElseThrow();
+                    rs -> item(rs, rs.getString("vendor_name"), payments)).orElseThrow(), updated.get());
         });
     }
 }

@@ -46,21 +46,22 @@ public final class Tasks {
     }
 
     /** Creates a task for a couple. */
-    public Task create(long clientId, NewTask t) throws SQLException {
+    public Written<Task> create(long clientId, NewTask t) throws SQLException {
         return db.inTransaction(c -> {
             Clients.Client client = Clients.require(c, clientId);
             if (t.assigneeId() != null) {
                 requirePlannerOfOrg(c, t.assigneeId(), client.orgId());
             }
-            return Rows.one(c, "INSERT INTO tasks (client_id, title, due_date, status, priority, assignee_id, created_at,"
-                    + " completed_at) VALUES (?, ?, ?, ?, ?, ?, now(), CASE WHEN ? = 'done' THEN now() END)"
-                    + " RETURNING " + COLUMNS, Arrays.asList(clientId, t.title(), t.dueDate(), t.status(), t.priority(),
-                    t.assigneeId(), t.status()), Task::map).orElseThrow();
+            return new Written<>(Rows.one(c, "INSERT INTO tasks (client_id, title, due_date, status, priority,"
+                    + " assignee_id, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, now(),"
+                    + " CASE WHEN ? = 'done' THEN now() END) RETURNING " + COLUMNS, Arrays.asList(clientId, t.title(),
+                    t.dueDate(), t.status(), t.priority(), t.assigneeId(), t.status()), Task::map).orElseThrow(),
+                    client.orgId());
         });
     }
 
     /** Applies a partial update; marking a task done stamps its completion time, reopening clears it. */
-    public Task patch(long id, Patch p) throws SQLException {
+    public Written<Task> patch(long id, Patch p) throws SQLException {
         return db.inTransaction(c -> {
             Task current = Rows.one(c, "SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE", List.of(id),
                     Task::map).orElseThrow(() -> ApiException.notFound("task", id));
@@ -78,10 +79,15 @@ public final class Tasks {
             List<Object> params = new ArrayList<>(Arrays.asList(p.title().orElse(current.title()),
                     p.dueDate().orElse(current.dueDate()), status, p.priority().orElse(current.priority()), assignee,
                     status, status, id));
-            return Rows.one(c, "UPDATE tasks SET title = ?, due_date = ?, status = ?, priority = ?, assignee_id = ?,"
-                    + " completed_at = CASE WHEN ? <> 'done' THEN NULL WHEN ? = status THEN completed_at"
-                    + " ELSE now() END, version = version + 1 WHERE id = ? RETURNING " + COLUMNS, params, Task::map)
-                    .orElseThrow();
+            long[] org = new long[1];
+            Task task = Rows.one(c, "UPDATE tasks SET title = ?, due_date = ?, status = ?, priority = ?,"
+                    + " assignee_id = ?, completed_at = CASE WHEN ? <> 'done' THEN NULL WHEN ? = status THEN"
+                    + " completed_at ELSE now() END, version = version + 1 WHERE id = ? RETURNING " + COLUMNS
+                    + ", (SELECT org_id FROM clients WHERE id = tasks.client_id) AS org_id", params, rs -> {
+                        org[0] = rs.getLong("org_id");
+                        return Task.map(rs);
+                    }).orElseThrow();
+            return new Written<>(task, org[0]);
         });
     }
 

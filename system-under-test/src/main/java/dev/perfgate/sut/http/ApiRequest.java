@@ -67,6 +67,15 @@ public final class ApiRequest {
         return this;
     }
 
+    /** Returns the query parameters sorted by name ({@code a=1&b=2}): the cache key of a list request. */
+    public String canonicalQuery() {
+        StringBuilder out = new StringBuilder();
+        for (String name : new TreeSet<>(request.query().names())) {
+            out.append(out.isEmpty() ? "" : "&").append(name).append('=').append(request.query().all(name).getFirst());
+        }
+        return out.toString();
+    }
+
     /** Returns a query parameter's single value, if given. */
     public Optional<String> param(String name) {
         if (!request.query().contains(name)) {

@@ -1,8 +1,11 @@
 package dev.perfgate.sut.http;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
 
+import dev.perfgate.sut.cache.CacheName;
+import dev.perfgate.sut.cache.CacheTags;
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.domain.Notifications;
 import dev.perfgate.sut.domain.Paging;
@@ -14,8 +17,11 @@ public final class CatalogEndpoints {
     private final Notifications notifications;
     private final Analytics analytics;
     private final AdminAuth admin;
+    private final CachedReads reads;
 
-    public CatalogEndpoints(Vendors vendors, Notifications notifications, Analytics analytics, AdminAuth admin) {
+    public CatalogEndpoints(Vendors vendors, Notifications notifications, Analytics analytics, AdminAuth admin,
+                            CachedReads reads) {
+        this.reads = reads;
         this.admin = admin;
         this.vendors = vendors;
         this.notifications = notifications;
@@ -27,16 +33,24 @@ public final class CatalogEndpoints {
         routes.get("/api/vendors", this::searchVendors)
                 .get("/api/vendors/{id}", r -> {
                     r.allowParams();
-                    return ApiResponse.ok(vendors.detail(r.pathId("id")));
+                    long id = r.pathId("id");
+                    return ApiResponse.ok(reads.get(r, CacheName.VENDOR_DETAIL, Long.toString(id),
+                            List.of(CacheTags.vendor(id), CacheTags.VENDORS), () -> vendors.detail(id)));
                 })
                 .post("/api/admin/vendors/ratings/recompute", r -> {
                     admin.require(r);
-                    return ApiResponse.ok(vendors.recomputeRatings(r.mode() == PerfMode.BASELINE));
+                    Vendors.Recomputed done = vendors.recomputeRatings(r.mode() == PerfMode.BASELINE);
+                    if (done.changed() > 0) {
+                        reads.invalidate(CacheTags.VENDORS); // every vendor page and search result
+                    }
+                    return ApiResponse.ok(done);
                 })
                 .get("/api/notifications", this::notifications)
                 .get("/api/analytics/dashboard", r -> {
                     r.allowParams("org");
-                    return ApiResponse.ok(analytics.dashboard(r.requiredId("org")));
+                    long org = r.requiredId("org");
+                    return ApiResponse.ok(reads.get(r, CacheName.ANALYTICS_DASHBOARD, Long.toString(org),
+                            List.of(CacheTags.orgAnalytics(org)), () -> analytics.dashboard(org)));
                 })
                 .get("/api/analytics/vendors", r -> {
                     r.allowParams("org");
@@ -46,17 +60,24 @@ public final class CatalogEndpoints {
 
     private ApiResponse searchVendors(ApiRequest r) throws Exception {
         r.allowParams("category", "city", "minRating", "q", "sort", "page", "size", "cursor");
-        return ApiResponse.ok(vendors.search(r.enumParam("category", Vendors.CATEGORIES), r.textParam("city", 100),
-                r.decimalParam("minRating", BigDecimal.ZERO, BigDecimal.valueOf(5)), r.textParam("q", 100),
-                ClientEndpoints.page(r, Vendors.SORTS, "-rating"), r.mode() == PerfMode.BASELINE));
+        Optional<String> category = r.enumParam("category", Vendors.CATEGORIES);
+        Optional<String> city = r.textParam("city", 100);
+        Optional<BigDecimal> minRating = r.decimalParam("minRating", BigDecimal.ZERO, BigDecimal.valueOf(5));
+        Optional<String> q = r.textParam("q", 100);
+        Paging.PageRequest page = ClientEndpoints.page(r, Vendors.SORTS, "-rating");
+        return ApiResponse.ok(reads.get(r, CacheName.VENDOR_SEARCH, r.canonicalQuery(),
+                List.of(CacheTags.VENDOR_SEARCH, CacheTags.VENDORS), () -> vendors.search(category, city, minRating, q,
+                        page, r.mode() == PerfMode.BASELINE)));
     }
 
     private ApiResponse notifications(ApiRequest r) throws Exception {
         r.allowParams("user", "unread", "page", "size", "cursor");
         long user = r.requiredId("user");
-        return ApiResponse.ok(notifications.list(user, r.booleanParam("unread").orElse(false),
-                Paging.request(Notifications.SORTS, "-createdAt", Optional.empty(),
-                        r.intParam("size", 20, 1, Paging.MAX_SIZE), r.param("page"), r.param("cursor"),
-                        r.mode() == PerfMode.BASELINE)));
+        boolean unread = r.booleanParam("unread").orElse(false);
+        Paging.PageRequest page = Paging.request(Notifications.SORTS, "-createdAt", Optional.empty(),
+                r.intParam("size", 20, 1, Paging.MAX_SIZE), r.param("page"), r.param("cursor"),
+                r.mode() == PerfMode.BASELINE);
+        return ApiResponse.ok(reads.get(r, CacheName.NOTIFICATIONS, r.canonicalQuery(),
+                List.of(CacheTags.notifications(user)), () -> notifications.list(user, unread, page)));
     }
 }

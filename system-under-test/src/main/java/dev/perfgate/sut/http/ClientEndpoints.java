@@ -1,9 +1,12 @@
 package dev.perfgate.sut.http;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.perfgate.sut.cache.CacheName;
+import dev.perfgate.sut.cache.CacheTags;
 import dev.perfgate.sut.domain.Bookings;
 import dev.perfgate.sut.domain.Budgets;
 import dev.perfgate.sut.domain.Clients;
@@ -11,6 +14,7 @@ import dev.perfgate.sut.domain.Guests;
 import dev.perfgate.sut.domain.Paging;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
+import dev.perfgate.sut.domain.Written;
 
 /** Couples and everything hanging off them: budget, timeline, guests, tasks, bookings. */
 public final class ClientEndpoints {
@@ -20,9 +24,11 @@ public final class ClientEndpoints {
     private final Guests guests;
     private final Tasks tasks;
     private final Bookings bookings;
+    private final CachedReads reads;
 
     public ClientEndpoints(Clients clients, Budgets budgets, Timelines timelines, Guests guests, Tasks tasks,
-                           Bookings bookings) {
+                           Bookings bookings, CachedReads reads) {
+        this.reads = reads;
         this.clients = clients;
         this.budgets = budgets;
         this.timelines = timelines;
@@ -60,7 +66,9 @@ public final class ClientEndpoints {
 
     private ApiResponse detail(ApiRequest r) throws Exception {
         r.allowParams();
-        return ApiResponse.ok(clients.detail(r.pathId("id"), r.mode() == PerfMode.BASELINE));
+        long id = r.pathId("id");
+        return ApiResponse.ok(reads.get(r, CacheName.CLIENT_DETAIL, Long.toString(id), List.of(CacheTags.client(id)),
+                () -> clients.detail(id, r.mode() == PerfMode.BASELINE)));
     }
 
     private static Clients.Fields clientFields(Body b, Optional<String> defaultStatus) {
@@ -77,6 +85,7 @@ public final class ClientEndpoints {
                 "city", "guestEstimate", "budgetTotal");
         long org = b.integer("orgId", 1, Long.MAX_VALUE);
         Clients.Client created = clients.create(org, clientFields(b, Optional.of("inquiry")));
+        reads.invalidate(CacheTags.orgAnalytics(org));
         return ApiResponse.created(created, "/api/clients/" + created.id());
     }
 
@@ -86,12 +95,16 @@ public final class ClientEndpoints {
         Body b = r.body().allowFields("partner1Name", "partner2Name", "email", "phone", "weddingDate", "status", "city",
                 "guestEstimate", "budgetTotal", "version");
         Optional<Long> version = b.optionalInteger("version", 0, Integer.MAX_VALUE);
-        return ApiResponse.ok(clients.update(id, clientFields(b, Optional.empty()), version));
+        Clients.Client updated = clients.update(id, clientFields(b, Optional.empty()), version);
+        reads.invalidate(CacheTags.client(id), CacheTags.orgAnalytics(updated.orgId()));
+        return ApiResponse.ok(updated);
     }
 
     private ApiResponse budget(ApiRequest r) throws Exception {
         r.allowParams();
-        return ApiResponse.ok(budgets.budget(r.pathId("id"), r.mode() == PerfMode.BASELINE));
+        long id = r.pathId("id");
+        return ApiResponse.ok(reads.get(r, CacheName.BUDGET, Long.toString(id), List.of(CacheTags.client(id)),
+                () -> budgets.budget(id, r.mode() == PerfMode.BASELINE)));
     }
 
     private ApiResponse timeline(ApiRequest r) throws Exception {
@@ -102,8 +115,11 @@ public final class ClientEndpoints {
         if (to.isBefore(from)) {
             throw ApiException.badRequest("to", "to (" + to + ") must not be before from (" + from + ")");
         }
-        return ApiResponse.ok(timelines.timeline(id, from, to, r.intParam("page", 0, 0, Paging.MAX_PAGE),
-                r.intParam("size", 50, 1, Paging.MAX_SIZE), r.mode() == PerfMode.BASELINE));
+        int page = r.intParam("page", 0, 0, Paging.MAX_PAGE);
+        int size = r.intParam("size", 50, 1, Paging.MAX_SIZE);
+        return ApiResponse.ok(reads.get(r, CacheName.TIMELINE, id + "?" + r.canonicalQuery(),
+                List.of(CacheTags.client(id)), () -> timelines.timeline(id, from, to, page, size,
+                        r.mode() == PerfMode.BASELINE)));
     }
 
     private ApiResponse guests(ApiRequest r) throws Exception {
@@ -120,8 +136,9 @@ public final class ClientEndpoints {
                 b.optionalChoice("status", Tasks.STATUSES).orElse("todo"),
                 b.optionalInteger("priority", 1, 3).orElse(2L).intValue(),
                 b.optionalInteger("assigneeId", 1, Long.MAX_VALUE).orElse(null));
-        Tasks.Task created = tasks.create(clientId, task);
-        return ApiResponse.created(created, "/api/tasks/" + created.id());
+        Written<Tasks.Task> created = tasks.create(clientId, task);
+        reads.invalidate(CacheTags.client(clientId), CacheTags.orgAnalytics(created.orgId()));
+        return ApiResponse.created(created.value(), "/api/tasks/" + created.value().id());
     }
 
     private ApiResponse patchTask(ApiRequest r) throws Exception {
@@ -138,17 +155,22 @@ public final class ClientEndpoints {
                 b.optionalChoice("status", Tasks.STATUSES), b.optionalInteger("priority", 1, 3).map(Long::intValue),
                 b.optionalInteger("assigneeId", 1, Long.MAX_VALUE), b.isNull("assigneeId"),
                 b.optionalInteger("version", 0, Integer.MAX_VALUE));
-        return ApiResponse.ok(tasks.patch(id, patch));
+        Written<Tasks.Task> patched = tasks.patch(id, patch);
+        reads.invalidate(CacheTags.client(patched.value().clientId()), CacheTags.orgAnalytics(patched.orgId()));
+        return ApiResponse.ok(patched.value());
     }
 
     private ApiResponse createBooking(ApiRequest r) throws Exception {
         r.allowParams();
         long clientId = r.pathId("id");
         Body b = r.body().allowFields("vendorId", "eventDate", "status", "amount");
-        Bookings.Booking booking = bookings.create(clientId, b.integer("vendorId", 1, Long.MAX_VALUE),
+        long vendorId = b.integer("vendorId", 1, Long.MAX_VALUE);
+        Written<Bookings.Booking> booking = bookings.create(clientId, vendorId,
                 b.optionalDate("eventDate").orElse(null), b.optionalChoice("status", Bookings.STATUSES).orElse("pending"),
                 b.money("amount"));
-        return ApiResponse.created(booking, "/api/clients/" + clientId + "/bookings/" + booking.id());
+        // the couple's summary, the vendor's booking counts, the organization's analytics
+        reads.invalidate(CacheTags.client(clientId), CacheTags.vendor(vendorId), CacheTags.orgAnalytics(booking.orgId()));
+        return ApiResponse.created(booking.value(), "/api/clients/" + clientId + "/bookings/" + booking.value().id());
     }
 
     private ApiResponse updateBudgetItem(ApiRequest r) throws Exception {
@@ -158,6 +180,8 @@ public final class ClientEndpoints {
         Budgets.ItemFields fields = new Budgets.ItemFields(b.text("category", 1, 60),
                 b.optionalText("description", 0, 500).orElse(""), b.money("estimated"), b.money("actual"),
                 b.optionalInteger("vendorId", 1, Long.MAX_VALUE).orElse(null));
-        return ApiResponse.ok(budgets.update(id, fields, b.optionalInteger("version", 0, Integer.MAX_VALUE)));
+        Written<Budgets.Item> item = budgets.update(id, fields, b.optionalInteger("version", 0, Integer.MAX_VALUE));
+        reads.invalidate(CacheTags.client(item.value().clientId()), CacheTags.orgAnalytics(item.orgId()));
+        return ApiResponse.ok(item.value());
     }
 }

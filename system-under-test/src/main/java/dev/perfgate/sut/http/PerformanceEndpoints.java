@@ -6,10 +6,12 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
+import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
@@ -23,11 +25,13 @@ public final class PerformanceEndpoints {
     private final Metrics metrics;
     private final QueryMonitor queries;
     private final QueryInsights insights;
+    private final TwoLevelCache cache;
     private final AdminAuth admin;
 
     public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, QueryMonitor queries,
-                                QueryInsights insights, AdminAuth admin) {
+                                QueryInsights insights, TwoLevelCache cache, AdminAuth admin) {
         this.insights = insights;
+        this.cache = cache;
         this.db = db;
         this.stats = stats;
         this.metrics = metrics;
@@ -48,6 +52,23 @@ public final class PerformanceEndpoints {
                     body.putAll(insights.report());
                     return ApiResponse.ok(body);
                 })
+                .post("/api/admin/cache/clear", r -> {
+                    admin.require(r, "tag");
+                    Optional<String> tag = r.textParam("tag", 200);
+                    if (cache == null) {
+                        return ApiResponse.ok(Map.of("cleared", false, "reason", "cache is off (SUT_CACHE_ENABLED)"));
+                    }
+                    if (tag.isPresent()) {
+                        if (!tag.get().matches("[A-Za-z0-9:._-]+")) {
+                            throw ApiException.badRequest("tag", "tag was \"" + tag.get()
+                                    + "\", must be letters, digits and : . _ - (e.g. client:42)");
+                        }
+                        cache.invalidate(tag.get());
+                    } else {
+                        cache.clear();
+                    }
+                    return ApiResponse.ok(Map.of("cleared", tag.orElse("all")));
+                })
                 .post("/api/admin/queries/analyze", r -> {
                     admin.require(r, "top");
                     return ApiResponse.ok(insights.analyzeTop(queries, r.intParam("top", 10, 1, 100)));
@@ -59,6 +80,9 @@ public final class PerformanceEndpoints {
                     stats.reset();
                     queries.reset();
                     insights.reset();
+                    if (cache != null) {
+                        cache.resetStats();
+                    }
                     return ApiResponse.ok(Map.of("reset", true));
                 });
     }
@@ -121,6 +145,7 @@ public final class PerformanceEndpoints {
     private Map<String, Object> performance() {
         Map<String, Object> body = new LinkedHashMap<>(stats.snapshot());
         body.put("pools", Map.of("write", pool(db.writePool()), "read", pool(db.readPool())));
+        body.put("cache", cache == null ? Map.of("enabled", false) : cache.snapshot());
         Runtime rt = Runtime.getRuntime();
         body.put("jvm", Map.of("heapUsedBytes", rt.totalMemory() - rt.freeMemory(), "heapMaxBytes", rt.maxMemory(),
                 "uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000,

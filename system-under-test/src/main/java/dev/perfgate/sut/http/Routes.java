@@ -18,6 +18,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.query.QueryMonitor;
 
@@ -29,6 +30,7 @@ import dev.perfgate.sut.query.QueryMonitor;
 public final class Routes {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
     private static final String QUERY_COUNT = "X-Query-Count";
+    private static final io.helidon.http.HeaderName CACHE = io.helidon.http.HeaderNames.create("X-Cache");
 
     private final HttpRouting.Builder routing;
     private final EndpointStats stats;
@@ -101,7 +103,8 @@ public final class Routes {
             queries.begin(name);
             int status = 500;
             try {
-                status = send(res, endpoint.handle(new ApiRequest(req, maxBodyBytes)));
+                TwoLevelCache.takeLastLevel(); // nothing left over from an earlier request on this thread
+                status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes)));
             } catch (Exception e) {
                 status = sendError(req, res, e);
             } finally {
@@ -111,17 +114,33 @@ public final class Routes {
         };
     }
 
-    private static int send(ServerResponse res, ApiResponse response) {
-        res.status(response.status());
+    private static int send(ServerRequest req, ServerResponse res, ApiResponse response) {
         response.headers().forEach(res::header);
         res.header(QUERY_COUNT, Integer.toString(QueryMonitor.current()));
+        TwoLevelCache.Level level = TwoLevelCache.takeLastLevel();
+        if (level != null) {
+            res.header(CACHE, level.name());
+        }
         if (response.body() instanceof ApiResponse.Raw raw) {
+            res.status(response.status());
             res.header(HeaderNames.CONTENT_TYPE, raw.contentType());
             res.send(raw.bytes());
-        } else {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(Json.bytes(response.body()));
+            return response.status();
         }
+        byte[] body = Json.bytes(response.body());
+        if (response.status() == 200 && req.prologue().method() == Method.GET) {
+            // conditional GET: the tag is a hash of the exact bytes, so it changes exactly when the answer does
+            String etag = ETags.of(body);
+            res.header(HeaderNames.ETAG, etag);
+            if (ETags.matches(req.headers().value(HeaderNames.IF_NONE_MATCH).orElse(null), etag)) {
+                res.status(304);
+                res.send();
+                return 304;
+            }
+        }
+        res.status(response.status());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body);
         return response.status();
     }
 
@@ -146,7 +165,7 @@ public final class Routes {
         if (error.status() == 401) {
             headers.put("WWW-Authenticate", "Bearer");
         }
-        return send(res, new ApiResponse(error.status(), body, headers));
+        return send(req, res, new ApiResponse(error.status(), body, headers));
     }
 
     private static ApiException toApiException(ServerRequest req, Exception e) {
