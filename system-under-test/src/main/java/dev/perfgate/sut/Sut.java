@@ -85,7 +85,7 @@ public final class Sut implements AutoCloseable {
                 new Seeder(config.scale(), config.seed()).seed(db.maintenance()); // logs rows and rate
             }
             if (config.cacheEnabled()) {
-                cache = new TwoLevelCache(config.cacheStrategies(), infra.redisUrl(),
+                cache = new TwoLevelCache(config.cacheStrategies(), infra.redisUrl(), db.identity(),
                         Duration.ofMillis(config.redisTimeoutMs()), config.cacheCompressMinBytes(), config.cacheSyncMs(),
                         TwoLevelCache.Clock.SYSTEM, metrics.registry());
             }

@@ -60,6 +60,11 @@ class SutConfigTest {
         "SUT_SEED|1.5|SUT_SEED was \"1.5\", must be an integer",
         "SUT_MAX_BODY_BYTES|10|SUT_MAX_BODY_BYTES was \"10\", must be an integer from 256 to 10485760",
         "SUT_QUERY_SLOW_MS|0|SUT_QUERY_SLOW_MS was \"0\", must be an integer from 1 to 600000",
+        "SUT_REDIS_TIMEOUT_MS|1|SUT_REDIS_TIMEOUT_MS was \"1\", must be an integer from 5 to 10000",
+        "SUT_CACHE_SYNC_MS|5|SUT_CACHE_SYNC_MS was \"5\", must be an integer from 20 to 10000",
+        "SUT_CACHE_ENABLED|on|SUT_CACHE_ENABLED was \"on\", must be true or false",
+        "SUT_QUERY_EXPLAIN_ANALYZE|1|SUT_QUERY_EXPLAIN_ANALYZE was \"1\", must be true or false",
+        "SUT_CACHE_STRATEGIES|standard:l1=1/1s,l2=1s|SUT_CACHE_STRATEGIES was \"standard:l1=1/1s,l2=1s\", strategy \"high-traffic\" is missing (the service's caches use high-traffic, standard and analytics)",
         "SUT_QUERY_NPLUSONE_THRESHOLD|1|SUT_QUERY_NPLUSONE_THRESHOLD was \"1\", must be an integer from 2 to 1000",
         "SUT_TC_POSTGRES_IMAGE|bad image!|SUT_TC_POSTGRES_IMAGE was \"bad image!\", must be a container image name such as postgres:17-alpine",
     })

@@ -93,6 +93,35 @@ public final class EmbeddedRedis implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Freezes the server (SIGSTOP): connections stay open but nothing answers, as in a network partition or a long
+     * pause, and the data survives for {@link #resume()}.
+     */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a paused server run again (SIGCONT). */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null) {
+            throw new IllegalStateException("embedded Redis is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed for embedded Redis");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         stop();

@@ -31,10 +31,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * request at most one timeout before the breaker opens, and nothing after.
  */
 final class RedisTier implements AutoCloseable {
-    static final String SEQ = "perfgate:inv:seq";
-    static final String CHANNEL = "perfgate:inv";
-    private static final String TAG = "perfgate:tag:";
-    private static final String VALUE = "perfgate:v:";
+    private final String seqKey;
+    private final String channel;
+    private final String tagPrefix;
+    private final String valuePrefix;
     /** INCR the sequence and each tag's version, publish "seq tag version ..." and return {seq, versions...}. */
     private static final String INVALIDATE = """
             local seq = redis.call('INCR', KEYS[1])
@@ -62,8 +62,17 @@ final class RedisTier implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final LongAdder errors = new LongAdder();
 
-    RedisTier(String url, Duration timeout) {
+    /**
+     * @param namespace separates the data of different databases sharing one Redis (keys, versions, channel are
+     *                  all under {@code perfgate:<namespace>:})
+     */
+    RedisTier(String url, String namespace, Duration timeout) {
         this.url = url;
+        String prefix = "perfgate:" + namespace + ":";
+        this.seqKey = prefix + "inv:seq";
+        this.channel = prefix + "inv";
+        this.tagPrefix = prefix + "tag:";
+        this.valuePrefix = prefix + "v:";
         this.client = RedisClient.create(RedisURI.create(url));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -109,11 +118,11 @@ final class RedisTier implements AutoCloseable {
                 onMessage.accept(message);
             }
         });
-        pubsub.sync().subscribe(CHANNEL);
+        pubsub.sync().subscribe(channel);
     }
 
     byte[] get(String cache, String key) throws Unavailable {
-        return call(() -> connection.sync().get(VALUE + cache + ":" + key));
+        return call(() -> connection.sync().get(valuePrefix + cache + ":" + key));
     }
 
     /** Writes a value without waiting for the reply; the outcome still counts towards the breaker. */
@@ -123,7 +132,7 @@ final class RedisTier implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
-            connection.async().set(VALUE + cache + ":" + key, value, SetArgs.Builder.px(ttlMillis))
+            connection.async().set(valuePrefix + cache + ":" + key, value, SetArgs.Builder.px(ttlMillis))
                     .whenComplete((ok, failure) -> {
                         long nanos = System.nanoTime() - start;
                         if (failure != null) {
@@ -143,25 +152,25 @@ final class RedisTier implements AutoCloseable {
     long[] invalidate(String[] tags) throws Unavailable {
         String[] keys = new String[tags.length + 1];
         byte[][] args = new byte[tags.length + 1][];
-        keys[0] = SEQ;
+        keys[0] = seqKey;
         for (int i = 0; i < tags.length; i++) {
-            keys[i + 1] = TAG + tags[i];
+            keys[i + 1] = tagPrefix + tags[i];
             args[i] = tags[i].getBytes(StandardCharsets.UTF_8);
         }
-        args[tags.length] = CHANNEL.getBytes(StandardCharsets.UTF_8);
+        args[tags.length] = channel.getBytes(StandardCharsets.UTF_8);
         List<Long> result = call(() -> connection.sync().eval(INVALIDATE, ScriptOutputType.MULTI, keys, args));
         return result.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Returns the invalidation sequence: how many invalidations Redis has seen. */
     long sequence() throws Unavailable {
-        byte[] v = call(() -> connection.sync().get(SEQ));
+        byte[] v = call(() -> connection.sync().get(seqKey));
         return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
     }
 
     /** Returns a tag's version (0 for a tag never invalidated). */
     long tagVersion(String tag) throws Unavailable {
-        byte[] v = call(() -> connection.sync().get(TAG + tag));
+        byte[] v = call(() -> connection.sync().get(tagPrefix + tag));
         return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
     }
 

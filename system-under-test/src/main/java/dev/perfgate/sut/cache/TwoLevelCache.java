@@ -177,10 +177,11 @@ public final class TwoLevelCache implements AutoCloseable {
     private final Thread syncer;
 
     /**
-     * @param redisUrl empty for L1 only
+     * @param redisUrl  empty for L1 only
+     * @param namespace the database's identity: nodes share entries only when they share a database
      * @param syncMs   how often to look for missed invalidations
      */
-    public TwoLevelCache(Map<String, CacheStrategy> strategies, java.util.Optional<String> redisUrl,
+    public TwoLevelCache(Map<String, CacheStrategy> strategies, java.util.Optional<String> redisUrl, String namespace,
                          Duration redisTimeout, int compressMinBytes, long syncMs, Clock clock, MeterRegistry registry) {
         this.clock = clock;
         this.codec = new Codec(compressMinBytes);
@@ -188,7 +189,7 @@ public final class TwoLevelCache implements AutoCloseable {
         for (CacheName name : CacheName.values()) {
             regions.put(name, new Region(name, strategies.get(name.strategy())));
         }
-        this.redis = redisUrl.map(u -> new RedisTier(u, redisTimeout)).orElse(null);
+        this.redis = redisUrl.map(u -> new RedisTier(u, namespace, redisTimeout)).orElse(null);
         if (redis != null) {
             redis.breaker().getEventPublisher().onStateTransition(e -> {
                 if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {

@@ -1,0 +1,339 @@
+package dev.perfgate.sut.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.http.Json;
+
+/**
+ * The cache on a real Redis (embedded, started here): levels, single flight, tags across levels and nodes, lost
+ * messages, expiry on a controllable clock, negative entries, compression, and Redis going away and coming back.
+ * Two {@link TwoLevelCache} instances on one Redis are two nodes.
+ */
+class TwoLevelCacheTest {
+    /** One namespace for the nodes of this run. */
+    private static final String NAMESPACE = "test" + ProcessHandle.current().pid();
+    private static EmbeddedRedis redis;
+    private final List<TwoLevelCache> caches = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = EmbeddedRedis.startFresh();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @AfterEach
+    void closeCaches() {
+        caches.forEach(TwoLevelCache::close);
+    }
+
+    /** A clock tests move by hand. */
+    static final class FakeClock implements TwoLevelCache.Clock {
+        final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+
+        void advance(Duration d) {
+            nanos.addAndGet(d.toNanos());
+            millis.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public long nanos() {
+            return nanos.get();
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+    }
+
+    private TwoLevelCache node(TwoLevelCache.Clock clock) {
+        TwoLevelCache cache = new TwoLevelCache(CacheStrategy.parse(CacheStrategy.DEFAULTS), Optional.of(redis.url()),
+                NAMESPACE, Duration.ofMillis(100), 1024, 60_000, clock, new SimpleMeterRegistry());
+        caches.add(cache);
+        return cache;
+    }
+
+    private TwoLevelCache node() {
+        return node(TwoLevelCache.Clock.SYSTEM);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + System.nanoTime();
+    }
+
+    private static Object get(TwoLevelCache cache, String key, String tag, Object value, AtomicInteger loads)
+            throws Exception {
+        return cache.get(CacheName.CLIENT_DETAIL, key, List.of(tag), () -> {
+            loads.incrementAndGet();
+            return value;
+        });
+    }
+
+    private static String json(Object value) {
+        return new String(Json.bytes(value));
+    }
+
+    @Test
+    void readThrough_l1ThenL2ThenLoader() throws Exception {
+        TwoLevelCache a = node();
+        TwoLevelCache b = node();
+        String key = unique("k");
+        String tag = unique("client:");
+        AtomicInteger loads = new AtomicInteger();
+        Map<String, Object> value = Map.of("name", "Ada", "budget", new java.math.BigDecimal("1200.50"));
+        assertThat(get(a, key, tag, value, loads)).isEqualTo(value);
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        assertThat(get(a, key, tag, value, loads)).isSameAs(value);
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        Object fromL2 = get(b, key, tag, value, loads);
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
+        assertThat(json(fromL2)).isEqualTo(json(value)); // decimals keep their scale: 1200.50
+        assertThat(loads).hasValue(1);
+        assertThat(a.snapshot()).extracting(m -> ((Map<?, ?>) ((Map<?, ?>) m.get("caches")).get("client-detail"))
+                .get("l1Hits")).isEqualTo(1L);
+    }
+
+    @Test
+    void hundredConcurrentMisses_loadOnce() throws Exception {
+        TwoLevelCache cache = node();
+        String key = unique("hot");
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Object>> results = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return cache.get(CacheName.ANALYTICS_DASHBOARD, key, List.of("org:1:analytics"), () -> {
+                        loads.incrementAndGet();
+                        Thread.sleep(200); // a slow query: every other caller arrives while it runs
+                        return Map.of("orders", 42);
+                    });
+                }));
+            }
+            start.countDown();
+            for (Future<Object> f : results) {
+                assertThat(f.get()).isEqualTo(Map.of("orders", 42));
+            }
+        }
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void tagInvalidation_dropsEntriesInBothLevels_onEveryNode() throws Exception {
+        TwoLevelCache a = node();
+        TwoLevelCache b = node();
+        String tag = unique("client:");
+        String k1 = unique("detail");
+        String k2 = unique("budget");
+        AtomicInteger loads = new AtomicInteger();
+        get(a, k1, tag, "v1", loads);
+        get(a, k2, tag, "w1", loads);
+        get(b, k1, tag, "v1", loads); // B holds k1 in its L1 (from L2)
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
+
+        a.invalidate(tag);
+        assertThat(get(a, k1, tag, "v2", loads)).isEqualTo("v2");
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        // B got the invalidation by pub/sub: its L1 entry and the old L2 value are both stale
+        assertThat(get(b, k2, tag, "w2", loads)).isEqualTo("w2");
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        assertThat(json(get(b, k1, tag, "v3", loads))).as("fresh from L2: A's reload").isEqualTo("\"v2\"");
+    }
+
+    @Test
+    void lostInvalidationMessage_isCaughtBySequenceCheck() throws Exception {
+        TwoLevelCache a = node();
+        TwoLevelCache b = node();
+        String tag = unique("client:");
+        String key = unique("k");
+        AtomicInteger loads = new AtomicInteger();
+        get(b, key, tag, "old", loads);
+        b.dropInvalidationMessages(true);
+        a.invalidate(tag);
+        get(a, key, tag, "new", loads);
+        assertThat(get(b, key, tag, "new", loads)).as("message lost: stale until the next check").isEqualTo("old");
+        // the sync loop's two checks: the first sees Redis ahead, the second finds the message never came
+        b.syncNow();
+        b.syncNow();
+        assertThat(json(get(b, key, tag, "never", loads))).isEqualTo("\"new\"");
+        assertThat(b.snapshot().get("lostMessagesDetected")).isEqualTo(1L);
+    }
+
+    @Test
+    void entriesExpire_onAControllableClock() throws Exception {
+        FakeClock clock = new FakeClock();
+        TwoLevelCache cache = node(clock);
+        String key = unique("dash");
+        AtomicInteger loads = new AtomicInteger();
+        // analytics: L1 10 s, L2 900 s (each minus up to 10 % jitter)
+        java.util.concurrent.Callable<Object> read = () -> cache.get(CacheName.ANALYTICS_DASHBOARD, key,
+                List.of("org:9:analytics"), () -> Map.of("n", loads.incrementAndGet()));
+        read.call();
+        clock.advance(Duration.ofSeconds(5));
+        read.call();
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(json(read.call())).isEqualTo("{\"n\":1}");
+        assertThat(TwoLevelCache.takeLastLevel()).as("L1 expired, L2 still valid").isEqualTo(TwoLevelCache.Level.L2);
+        clock.advance(Duration.ofSeconds(900));
+        assertThat(json(read.call())).isEqualTo("{\"n\":2}");
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+    }
+
+    @Test
+    void notFound_isCachedBriefly_onBothLevels() throws Exception {
+        TwoLevelCache a = node();
+        TwoLevelCache b = node();
+        String key = unique("missing");
+        AtomicInteger loads = new AtomicInteger();
+        TwoLevelCache.Loader missing = () -> {
+            loads.incrementAndGet();
+            throw ApiException.notFound("client", 999_999);
+        };
+        for (TwoLevelCache cache : List.of(a, a, b)) {
+            assertThatThrownBy(() -> cache.get(CacheName.CLIENT_DETAIL, key, List.of("client:999999"), missing))
+                    .isInstanceOf(ApiException.class).hasMessageContaining("999999")
+                    .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(404));
+        }
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void largeValues_areCompressed_andRoundTripExactly() throws Exception {
+        Codec codec = new Codec(1024);
+        Map<String, Object> big = new LinkedHashMap<>();
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            items.add(Map.of("id", i, "name", "Vendor " + i, "rating", new java.math.BigDecimal("4.50"),
+                    "city", "Lisbon"));
+        }
+        big.put("items", items);
+        byte[] raw = Json.bytes(big);
+        byte[] encoded = codec.encode(new Codec.Stored(big, false, 0, new String[] {"all"}, new long[] {3}));
+        assertThat(encoded.length).as("compressed well below the JSON").isLessThan(raw.length / 4);
+        Codec.Stored back = codec.decode(encoded);
+        assertThat(json(back.value())).isEqualTo(new String(raw));
+        assertThat(back.versions()).containsExactly(3);
+        byte[] small = new Codec(1024).encode(new Codec.Stored(Map.of("a", 1), false, 0, new String[0], new long[0]));
+        assertThat(json(codec.decode(small).value())).isEqualTo("{\"a\":1}");
+        assertThat(codec.decode(new byte[] {9, 9, 9})).as("not an entry: a miss, not an error").isNull();
+
+        TwoLevelCache a = node();
+        TwoLevelCache b = node();
+        String key = unique("big");
+        get(a, key, "vendors", big, new AtomicInteger());
+        assertThat(json(get(b, key, "vendors", "unused", new AtomicInteger()))).isEqualTo(new String(raw));
+        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
+    }
+
+    @Test
+    void redisPaused_requestsSucceed_andNothingStaleAfterItReturns() throws Exception {
+        TwoLevelCache a = node();
+        TwoLevelCache b = node();
+        String tag = unique("client:");
+        String key = unique("k");
+        AtomicInteger loads = new AtomicInteger();
+        get(a, key, tag, "before", loads); // in L1 of A and in Redis
+        redis.pause();
+        try {
+            // the breaker opens after a few timeouts; every read still answers, from L1 or the loader
+            for (int i = 0; i < 10; i++) {
+                assertThat(get(a, unique("other"), tag, "x", loads)).isEqualTo("x");
+            }
+            assertThat(a.breakerState()).isEqualTo("OPEN");
+            a.invalidate(tag); // kept for replay: Redis cannot hear it now
+            assertThat(get(a, key, tag, "during", loads)).as("A's own write is visible at once").isEqualTo("during");
+        } finally {
+            redis.resume();
+        }
+        // B was not part of the outage: it reads Redis, where the pre-outage value still sits. A's replay must come
+        // first, so make A use Redis again (the breaker lets calls through after its wait), then read on B.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!a.breakerState().equals("CLOSED") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            get(a, unique("probe"), tag, "p", loads);
+        }
+        assertThat(a.breakerState()).isEqualTo("CLOSED");
+        assertThat(json(get(b, key, tag, "after", loads))).as("the old L2 value is stale after the replay")
+                .isEqualTo("\"after\"");
+    }
+
+    @Test
+    void redisStopped_andRestartedEmpty_cacheKeepsServing() throws Exception {
+        TwoLevelCache a = node();
+        String tag = unique("client:");
+        AtomicInteger loads = new AtomicInteger();
+        redis.stop();
+        try {
+            for (int i = 0; i < 10; i++) {
+                assertThat(get(a, unique("k"), tag, "v", loads)).isEqualTo("v");
+            }
+            assertThat(a.snapshot().get("degraded")).isEqualTo(true);
+        } finally {
+            redis.start();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!a.breakerState().equals("CLOSED") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            get(a, unique("probe"), tag, "p", loads);
+        }
+        assertThat(a.breakerState()).isEqualTo("CLOSED");
+        assertThat(a.snapshot().get("degraded")).isEqualTo(false);
+    }
+
+    @Test
+    void l1Only_withoutRedis() throws Exception {
+        TwoLevelCache cache = new TwoLevelCache(CacheStrategy.parse(CacheStrategy.DEFAULTS), Optional.empty(),
+                NAMESPACE, Duration.ofMillis(100), 1024, 1000, TwoLevelCache.Clock.SYSTEM, new SimpleMeterRegistry());
+        caches.add(cache);
+        AtomicInteger loads = new AtomicInteger();
+        get(cache, "k", "client:1", "v1", loads);
+        get(cache, "k", "client:1", "v1", loads);
+        cache.invalidate("client:1");
+        assertThat(get(cache, "k", "client:1", "v2", loads)).isEqualTo("v2");
+        assertThat(loads).hasValue(2);
+        assertThat(cache.breakerState()).isEqualTo("NONE");
+    }
+
+    @Test
+    void strategies_parseAndRejectWithReasons() {
+        Map<String, CacheStrategy> s = CacheStrategy.parse("high-traffic:l1=50000/60s,l2=300s;standard:l1=64MB/30s,"
+                + "l2=2m,jitter=0.2,negative=5s;analytics:l1=10/500ms,l2=900s");
+        assertThat(s.get("high-traffic").l1MaxEntries()).isEqualTo(50_000);
+        assertThat(s.get("standard").l1MaxBytes()).isEqualTo(64L << 20);
+        assertThat(s.get("standard").l2Ttl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.get("analytics").l1Ttl()).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> CacheStrategy.parse("high-traffic:l1=0/60s,l2=300s;standard:l1=1/1s,l2=1s;"
+                + "analytics:l1=1/1s,l2=1s")).hasMessageContaining("bound of at least 1");
+        assertThatThrownBy(() -> CacheStrategy.parse("standard:l1=1/1s,l2=1s")).hasMessageContaining("high-traffic");
+        assertThatThrownBy(() -> CacheStrategy.parse("x:l1=1h")).hasMessageContaining("must look like");
+    }
+}
