@@ -30,7 +30,10 @@ public abstract class PerfgateSimulation extends Simulation {
     protected final HttpProtocolBuilder protocol = http.baseUrl(run.baseUrl())
             .acceptHeader("application/json")
             .acceptEncodingHeader("gzip, deflate")
-            .userAgentHeader("perfgate-load/" + settings.profile().id());
+            .userAgentHeader("perfgate-load/" + settings.profile().id())
+            // conditional requests only where a journey asks for them (client detail revalidates with its ETag);
+            // Gatling's own HTTP cache would turn every repeated GET into a 304 with no body to check
+            .disableCaching();
 
     protected PerfgateSimulation() {
         List<PopulationBuilder> populations = populations();

@@ -171,4 +171,19 @@ class CacheHttpTest {
                 .isEqualTo(System.getenv("SUT_REDIS_URL"));
         assertThat(TestSut.get().infrastructure().embeddedRedis()).isEmpty();
     }
+
+    @Test
+    void warmup_loadsTheDashboardsAtStart_l1OnlyWithoutRedis() throws Exception {
+        Sut a = TestSut.get();
+        try (Sut warm = Sut.start(TestSut.config(Map.of("SUT_INFRA", "external", "SUT_DB_URL",
+                a.infrastructure().primaryUrl(), "SUT_REDIS_URL", "none", "SUT_SEED_ON_START", "false",
+                "SUT_CACHE_WARMUP", "true")))) {
+            Http h = new Http("http://127.0.0.1:" + warm.port());
+            long org = TestSut.queryLong("SELECT max(id) FROM organizations");
+            Http.Response first = h.get("/api/analytics/dashboard?org=" + org);
+            assertThat(first.header("X-Cache")).as("loaded at start-up").isEqualTo("L1");
+            assertThat(first.queryCount()).isZero();
+            assertThat(h.get("/api/performance/metrics").json().path("cache").path("redis").asText()).isEqualTo("none");
+        }
+    }
 }
