@@ -168,10 +168,19 @@ final class RedisTier implements AutoCloseable {
         return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
     }
 
-    /** Returns a tag's version (0 for a tag never invalidated). */
-    long tagVersion(String tag) throws Unavailable {
-        byte[] v = call(() -> connection.sync().get(tagPrefix + tag));
-        return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
+    /** Returns several tags' versions in one round trip. */
+    long[] tagVersions(String[] tags) throws Unavailable {
+        String[] keys = new String[tags.length];
+        for (int i = 0; i < tags.length; i++) {
+            keys[i] = tagPrefix + tags[i];
+        }
+        List<io.lettuce.core.KeyValue<String, byte[]>> values = call(() -> connection.sync().mget(keys));
+        long[] out = new long[tags.length];
+        for (int i = 0; i < tags.length; i++) {
+            io.lettuce.core.KeyValue<String, byte[]> kv = values.get(i);
+            out[i] = kv.hasValue() ? Long.parseLong(new String(kv.getValue(), StandardCharsets.US_ASCII)) : 0;
+        }
+        return out;
     }
 
     private <T> T call(Callable<T> command) throws Unavailable {

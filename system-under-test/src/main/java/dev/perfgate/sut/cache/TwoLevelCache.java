@@ -312,30 +312,46 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     private boolean versionsCurrent(String[] tags, long[] versions) {
-        for (int i = 0; i < tags.length; i++) {
-            if (currentVersion(tags[i]) != versions[i]) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays.equals(currentVersions(tags), versions);
     }
 
-    /** A tag's version: known locally, else read from Redis (or 0 without Redis); -1 when it cannot be known. */
-    private long currentVersion(String tag) {
-        Long v = tagVersions.getIfPresent(tag);
-        if (v != null) {
-            return v;
-        }
-        long version = 0;
-        if (redis != null && !needsRecovery) {
-            try {
-                version = redis.tagVersion(tag);
-            } catch (RedisTier.Unavailable e) {
-                return -1;
+    /**
+     * The tags' current versions: known locally, else read from Redis in one round trip (0 without Redis); -1 for
+     * a tag whose version cannot be known now (Redis unreachable), which no entry matches.
+     */
+    private long[] currentVersions(String[] tags) {
+        long[] out = new long[tags.length];
+        List<Integer> unknown = null;
+        for (int i = 0; i < tags.length; i++) {
+            Long v = tagVersions.getIfPresent(tags[i]);
+            if (v != null) {
+                out[i] = v;
+            } else {
+                if (unknown == null) {
+                    unknown = new ArrayList<>(tags.length);
+                }
+                unknown.add(i);
             }
         }
-        Long raced = tagVersions.asMap().putIfAbsent(tag, version);
-        return raced != null ? raced : version;
+        if (unknown == null) {
+            return out;
+        }
+        long[] fetched = new long[unknown.size()];
+        if (redis != null && !needsRecovery) {
+            try {
+                fetched = redis.tagVersions(unknown.stream().map(i -> tags[i]).toArray(String[]::new));
+            } catch (RedisTier.Unavailable e) {
+                for (int k = 0; k < unknown.size(); k++) {
+                    out[unknown.get(k)] = -1;
+                }
+                return out;
+            }
+        }
+        for (int k = 0; k < unknown.size(); k++) {
+            Long raced = tagVersions.asMap().putIfAbsent(tags[unknown.get(k)], fetched[k]);
+            out[unknown.get(k)] = raced != null ? raced : fetched[k];
+        }
+        return out;
     }
 
     private void maybeRefresh(Region r, String key, String[] tags, Loader loader, Entry e) {
@@ -376,10 +392,7 @@ public final class TwoLevelCache implements AutoCloseable {
 
     /** Loads from the source and writes L2; the tag versions are read before the load. */
     private Entry load(Region r, String key, String[] tags, Loader loader, Level[] level) throws Exception {
-        long[] versions = new long[tags.length];
-        for (int i = 0; i < tags.length; i++) {
-            versions[i] = currentVersion(tags[i]);
-        }
+        long[] versions = currentVersions(tags);
         long start = System.nanoTime();
         Object value;
         boolean negative = false;
