@@ -109,14 +109,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Returns a short identity of the database: server, database name and the server's start time, hashed. Service
-     * instances on the same database share it; another database, or the same one after a restart, gets another
+     * Returns a short identity of the database: server, database name and oid (a database dropped and created again
+     * under the same name is another one) and the server's start time, hashed. Service instances on the same
+     * database share it; another database, or the same one after a restart, gets another
      * (the cache keys its Redis data by it, so one Redis can serve many databases without mixing their rows).
      */
     public String identity() throws SQLException {
         try (Connection c = maintenance().getConnection(); java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT md5(current_database() || '|' || coalesce(inet_server_addr()"
-                     + "::text, 'local') || '|' || inet_server_port() || '|' || pg_postmaster_start_time())")) {
+             java.sql.ResultSet rs = s.executeQuery("SELECT md5(current_database() || '|' || d.oid || '|'"
+                     + " || coalesce(inet_server_addr()::text, 'local') || '|' || inet_server_port() || '|'"
+                     + " || pg_postmaster_start_time()) FROM pg_database d WHERE d.datname = current_database()")) {
             rs.next();
             return rs.getString(1).substring(0, 12);
         }
