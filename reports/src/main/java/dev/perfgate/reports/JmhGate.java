@@ -1,0 +1,99 @@
+package dev.perfgate.reports;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark regression gate: a benchmark regresses only when its confidence interval does not overlap the
+ * baseline's <b>and</b> it is worse by more than the ratio (default 1.15). Either alone is noise on a shared machine:
+ * disjoint intervals with a 3 % difference are real but not worth a red build, and a 30 % difference inside wide
+ * intervals is not established. "Worse" follows the unit: lower throughput ({@code ops/…}) or higher time
+ * ({@code …/op}) — comparing by a fixed direction is the bug github-action-benchmark has for time units.
+ *
+ * <pre>
+ *   java -cp reports/target/classes:… dev.perfgate.reports.JmhGate BASELINE.json CURRENT.json [ratio] [outDir]
+ * </pre>
+ * Prints every check that did not pass, writes {@code jmh-regression.html} and {@code jmh-junit.xml} to outDir (the
+ * current file's directory by default), and exits 1 naming the regressed benchmarks, 2 on bad arguments.
+ */
+public final class JmhGate {
+    static final double DEFAULT_RATIO = 1.15;
+
+    private JmhGate() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Compares two runs. */
+    public static List<Check> compare(List<JmhResults.Score> baseline, List<JmhResults.Score> current, double ratio) {
+        Map<String, JmhResults.Score> before = new LinkedHashMap<>();
+        baseline.forEach(s -> before.put(s.id(), s));
+        List<Check> checks = new ArrayList<>();
+        for (JmhResults.Score now : current) {
+            JmhResults.Score then = before.remove(now.id());
+            String metric = now.mode() + " " + now.unit();
+            if (then == null) {
+                checks.add(new Check("benchmark", now.id(), metric, Double.NaN, now.score(), Check.Verdict.NEW,
+                        "not in the baseline"));
+                continue;
+            }
+            if (!then.unit().equals(now.unit())) {
+                checks.add(new Check("benchmark", now.id(), metric, then.score(), now.score(), Check.Verdict.WARN,
+                        "unit changed from " + then.unit() + ": not compared"));
+                continue;
+            }
+            double worse = now.worseBy(then);
+            boolean disjoint = !now.overlaps(then);
+            Check.Verdict verdict = disjoint && worse > ratio ? Check.Verdict.FAIL : Check.Verdict.PASS;
+            String rule = String.format("%s is better; %.2fx %s; intervals %s; fails when disjoint and worse than %.2fx",
+                    now.higherIsBetter() ? "higher" : "lower", worse >= 1 ? worse : 1 / worse,
+                    worse >= 1 ? "worse" : "better", disjoint ? "disjoint" : "overlap", ratio);
+            checks.add(new Check("benchmark", now.id(), metric, then.score(), now.score(), verdict, rule));
+        }
+        for (JmhResults.Score gone : before.values()) {
+            checks.add(new Check("benchmark", gone.id(), gone.mode() + " " + gone.unit(), gone.score(), Double.NaN,
+                    Check.Verdict.WARN, "in the baseline but not in this run"));
+        }
+        return checks;
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length < 2 || args.length > 4) {
+            err.println("usage: JmhGate BASELINE.json CURRENT.json [ratio (default " + DEFAULT_RATIO + ")] [outDir]");
+            return 2;
+        }
+        double ratio;
+        try {
+            ratio = args.length >= 3 ? Double.parseDouble(args[2]) : DEFAULT_RATIO;
+            if (!(ratio >= 1)) {
+                throw new NumberFormatException("must be at least 1");
+            }
+        } catch (NumberFormatException e) {
+            err.println("ratio was \"" + args[2] + "\", must be a number of at least 1");
+            return 2;
+        }
+        List<Check> checks;
+        try {
+            checks = compare(JmhResults.read(Path.of(args[0])), JmhResults.read(Path.of(args[1])), ratio);
+        } catch (RuntimeException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        Path current = Path.of(args[1]).toAbsolutePath();
+        Path outDir = args.length == 4 ? Path.of(args[3]) : current.getParent();
+        ResultFiles.writeJUnit(outDir.resolve("jmh-junit.xml"), "jmh.regression", checks, 0);
+        ResultFiles.writeRegressionPage(outDir.resolve("jmh-regression.html"), "JMH: " + current.getFileName()
+                + " against " + args[0], checks, null);
+        checks.stream().filter(c -> c.verdict() != Check.Verdict.PASS).forEach(c -> out.println(c.describe()));
+        List<String> failed = checks.stream().filter(Check::failed).map(Check::subject).toList();
+        out.printf("%d benchmarks compared, %d regressed%s%n", checks.size(), failed.size(),
+                failed.isEmpty() ? "" : ": " + String.join(", ", failed));
+        return failed.isEmpty() ? 0 : 1;
+    }
+}
