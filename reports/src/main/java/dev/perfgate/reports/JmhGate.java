@@ -63,7 +63,8 @@ public final class JmhGate {
         return checks;
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs the gate on two files; returns 0 passed, 1 regressed, 2 bad arguments. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length < 2 || args.length > 4) {
             err.println("usage: JmhGate BASELINE.json CURRENT.json [ratio (default " + DEFAULT_RATIO + ")] [outDir]");
             return 2;

@@ -1,0 +1,96 @@
+package dev.perfgate.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+
+import com.github.luben.zstd.Zstd;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Compression candidates for cache values and responses on the service's real JSON bodies: java.util.zip deflate at
+ * levels 1, 6 and 9, LZ4 (lz4-java, fastest instance) and zstd (zstd-jni) at levels 1 and 3. Time per compression
+ * here; each payload's compressed size per algorithm is printed at set-up (and {@link #ratios} computes it for the
+ * before/after table), so that speed and ratio are read together.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CompressionBenchmark -rf json -rff compression.json}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class CompressionBenchmark {
+    @Param({"vendor-search-100", "dashboard", "client-detail"})
+    public String payload;
+
+    @Param({"deflate-1", "deflate-6", "deflate-9", "lz4", "zstd-1", "zstd-3"})
+    public String algorithm;
+
+    private byte[] json;
+    private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
+
+    @Setup(Level.Trial)
+    public void load() throws Exception {
+        json = Payloads.fetch().get(payload);
+        System.out.printf("%n%s with %s: %,d -> %,d bytes%n", payload, algorithm, json.length,
+                compress(algorithm, json).length);
+    }
+
+    @Benchmark
+    public byte[] compress() {
+        return compress(algorithm, json);
+    }
+
+    static byte[] compress(String algorithm, byte[] input) {
+        return switch (algorithm) {
+            case "deflate-1" -> deflate(input, 1);
+            case "deflate-6" -> deflate(input, 6);
+            case "deflate-9" -> deflate(input, 9);
+            case "lz4" -> LZ4.compress(input);
+            case "zstd-1" -> Zstd.compress(input, 1);
+            case "zstd-3" -> Zstd.compress(input, 3);
+            default -> throw new IllegalArgumentException("unknown algorithm " + algorithm);
+        };
+    }
+
+    private static byte[] deflate(byte[] input, int level) {
+        Deflater d = new Deflater(level);
+        try {
+            d.setInput(input);
+            d.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(input.length / 2 + 16);
+            byte[] buffer = new byte[8192];
+            while (!d.finished()) {
+                out.write(buffer, 0, d.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            d.end();
+        }
+    }
+
+    /** Compressed size as a fraction of the input, per algorithm, for one payload. */
+    static Map<String, Double> ratios(byte[] input) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (String a : new String[] {"deflate-1", "deflate-6", "deflate-9", "lz4", "zstd-1", "zstd-3"}) {
+            out.put(a, (double) compress(a, input).length / input.length);
+        }
+        return out;
+    }
+}

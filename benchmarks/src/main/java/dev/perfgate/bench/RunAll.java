@@ -1,0 +1,101 @@
+package dev.perfgate.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import dev.perfgate.reports.JmhGate;
+import dev.perfgate.reports.JmhResults;
+import dev.perfgate.reports.OptimizationTable;
+import dev.perfgate.reports.RunEnvironment;
+
+/**
+ * Runs the benchmarks as a recorded run: results and environment under {@code reports/runs/<timestamp>-jmh/}, the
+ * before/after table ({@code reports/OPTIMIZATIONS.md} and {@code .html}), and the regression gate against
+ * {@code reports/baselines/jmh-<profile>.json}.
+ * <pre>
+ *   java -cp benchmarks/target/benchmarks.jar dev.perfgate.bench.RunAll [--quick] [--include REGEX]
+ *        [--baseline compare|update|off]
+ * </pre>
+ * {@code --quick}: one fork, 2 × 0.5 s warm-up, 3 × 0.5 s measurement — every benchmark in a few minutes, for CI and a
+ * developer's loop. Without it each class's own (thorough) settings apply. Exits 1 when the gate finds a regression.
+ */
+public final class RunAll {
+    private RunAll() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = List.of(args);
+        boolean quick = a.contains("--quick");
+        String include = option(a, "--include", "dev\\.perfgate\\.bench\\..*");
+        String baseline = option(a, "--baseline", "compare");
+        if (!List.of("compare", "update", "off").contains(baseline)) {
+            System.err.println("--baseline was \"" + baseline + "\", must be compare, update or off");
+            System.exit(2);
+        }
+        String profile = quick ? "jmh-quick" : "jmh";
+        Path root = Path.of(System.getProperty("perfgate.root", ".")).toAbsolutePath().normalize();
+        Path run = root.resolve("reports/runs").resolve(
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + profile);
+        Files.createDirectories(run);
+        Path results = run.resolve("results.json");
+
+        ChainedOptionsBuilder options = new OptionsBuilder().include(include)
+                .resultFormat(ResultFormatType.JSON).result(results.toString());
+        if (quick) {
+            options.forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+        }
+        new Runner(options.build()).run();
+
+        RunEnvironment env = RunEnvironment.capture(profile, root);
+        new ObjectMapper().registerModule(new JavaTimeModule()).enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(run.resolve("environment.json").toFile(), env);
+        List<JmhResults.Score> scores = JmhResults.read(results);
+        List<OptimizationTable.Row> rows = OptimizationTable.rows(scores);
+        OptimizationTable.write(run.resolve("OPTIMIZATIONS.md"), rows, env, "the " + profile + " run "
+                + run.getFileName());
+        if (!rows.isEmpty()) {
+            OptimizationTable.write(root.resolve("reports/OPTIMIZATIONS.md"), rows, env, "the " + profile + " run "
+                    + run.getFileName());
+        }
+        System.out.println("perfgate: JMH results in " + run);
+
+        Path baselineFile = root.resolve("reports/baselines/" + profile + ".json");
+        int status = 0;
+        switch (baseline) {
+            case "update" -> {
+                Files.createDirectories(baselineFile.getParent());
+                Files.copy(results, baselineFile, StandardCopyOption.REPLACE_EXISTING);
+                System.out.println("perfgate: baseline updated: " + baselineFile);
+            }
+            case "compare" -> {
+                if (Files.exists(baselineFile)) {
+                    status = JmhGate.run(new String[] {baselineFile.toString(), results.toString()}, System.out,
+                            System.err);
+                } else {
+                    System.out.println("perfgate: no baseline " + baselineFile + " yet (--baseline update makes one)");
+                }
+            }
+            default -> System.out.println("perfgate: baseline comparison off");
+        }
+        System.exit(status);
+    }
+
+    private static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+    }
+}

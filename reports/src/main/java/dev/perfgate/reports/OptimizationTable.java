@@ -1,0 +1,185 @@
+package dev.perfgate.reports;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The measured before/after table, written from one JMH run ({@code reports/OPTIMIZATIONS.md} and an HTML twin):
+ * for each optimization the baseline's figure, the optimized figure and the ratio, each with its error, and the
+ * command that reproduces it; then what each of our wrappers costs over the raw library it wraps. Both sides of a
+ * row come from the same run on the same machine, so the ratio holds where absolute times do not.
+ */
+public final class OptimizationTable {
+    private static final String BENCH = "dev.perfgate.bench.";
+
+    /** A pair of benchmarks: what is compared, the baseline side and the optimized (or wrapping) side. */
+    public record Pair(String section, String what, String baseline, String optimized) {
+    }
+
+    /** One measured row: the two scores and the ratio (speed-up or overhead, see the sections), with its error. */
+    public record Row(Pair pair, JmhResults.Score before, JmhResults.Score after, double ratio, double ratioError) {
+    }
+
+    static final String OPTIMIZATIONS = "Optimizations: baseline → optimized (ratio = how many times faster)";
+    static final String WRAPPERS = "Wrapper cost: raw library → perfgate's path (ratio = overhead factor)";
+
+    /** The pairs the table reports, by benchmark id. */
+    public static final List<Pair> PAIRS = List.of(
+            new Pair(OPTIMIZATIONS, "Cache: primary-key read from PostgreSQL (monitored pool) vs L1 hit",
+                    "QueryInterceptionBenchmark.monitoredPkSelect", "CacheBenchmark.l1Hit"),
+            new Pair(OPTIMIZATIONS, "Cache: L2 hit (Redis) vs L1 hit", "CacheBenchmark.l2Hit", "CacheBenchmark.l1Hit"),
+            new Pair(OPTIMIZATIONS, "Batching: page of 50 vendors, N+1 vs one = ANY(?) query",
+                    "QueryPatternsBenchmark.nPlusOnePage", "QueryPatternsBenchmark.batchedPage"),
+            new Pair(OPTIMIZATIONS, "Set-based update: 1,000 rows, per-row UPDATE loop vs one UPDATE … FROM unnest",
+                    "QueryPatternsBenchmark.perRowUpdateLoop", "QueryPatternsBenchmark.setBasedUpdate"),
+            new Pair(OPTIMIZATIONS, "Keyset paging: page of 20 at row 100,000, OFFSET vs keyset",
+                    "QueryPatternsBenchmark.offsetDeepPage", "QueryPatternsBenchmark.keysetDeepPage"),
+            new Pair(OPTIMIZATIONS, "Compression speed: deflate-6 (gzip's default) vs deflate-1 (the cache's), vendor page",
+                    "CompressionBenchmark.compress [algorithm=deflate-6,payload=vendor-search-100]",
+                    "CompressionBenchmark.compress [algorithm=deflate-1,payload=vendor-search-100]"),
+            new Pair(OPTIMIZATIONS, "Compression speed: deflate-1 vs zstd-1, vendor page",
+                    "CompressionBenchmark.compress [algorithm=deflate-1,payload=vendor-search-100]",
+                    "CompressionBenchmark.compress [algorithm=zstd-1,payload=vendor-search-100]"),
+            new Pair(OPTIMIZATIONS, "Compression speed: deflate-1 vs LZ4, vendor page",
+                    "CompressionBenchmark.compress [algorithm=deflate-1,payload=vendor-search-100]",
+                    "CompressionBenchmark.compress [algorithm=lz4,payload=vendor-search-100]"),
+            new Pair(WRAPPERS, "L1 hit vs raw Caffeine getIfPresent", "CacheBenchmark.rawCaffeineGetIfPresent",
+                    "CacheBenchmark.l1Hit"),
+            new Pair(WRAPPERS, "L2 hit vs raw Lettuce GET of the same bytes", "CacheBenchmark.rawLettuceGet",
+                    "CacheBenchmark.l2Hit"),
+            new Pair(WRAPPERS, "Primary-key SELECT: raw pgjdbc vs datasource-proxy + query monitor",
+                    "QueryInterceptionBenchmark.rawPkSelect", "QueryInterceptionBenchmark.monitoredPkSelect"),
+            new Pair(WRAPPERS, "Decode a dashboard: Jackson JSON vs the cache's Smile codec",
+                    "CodecBenchmark.jsonDecode [payload=dashboard]", "CodecBenchmark.codecDecode [payload=dashboard]"),
+            new Pair(WRAPPERS, "Encode a vendor page: Jackson JSON vs the cache's codec (Smile + deflate-1)",
+                    "CodecBenchmark.jsonEncode [payload=vendor-search-100]",
+                    "CodecBenchmark.codecEncode [payload=vendor-search-100]"));
+
+    private OptimizationTable() {
+    }
+
+    /** Returns the rows whose two benchmarks are both in the run (a partial run gives a partial table). */
+    public static List<Row> rows(List<JmhResults.Score> scores) {
+        Map<String, JmhResults.Score> byId = new LinkedHashMap<>();
+        scores.forEach(s -> byId.put(s.id().startsWith(BENCH) ? s.id().substring(BENCH.length()) : s.id(), s));
+        List<Row> out = new ArrayList<>();
+        for (Pair p : PAIRS) {
+            JmhResults.Score a = byId.get(p.baseline());
+            JmhResults.Score b = byId.get(p.optimized());
+            if (a == null || b == null) {
+                continue;
+            }
+            double ta = nanos(a);
+            double tb = nanos(b);
+            // a speed-up for optimizations (baseline time / optimized time), an overhead for wrappers (ours / raw)
+            double ratio = p.section().equals(WRAPPERS) ? tb / ta : ta / tb;
+            double ra = relativeError(a);
+            double rb = relativeError(b);
+            out.add(new Row(p, a, b, ratio, ratio * Math.sqrt(ra * ra + rb * rb)));
+        }
+        return out;
+    }
+
+    /** A score as nanoseconds per operation, whatever its unit (a throughput is inverted). */
+    static double nanos(JmhResults.Score s) {
+        String[] parts = s.unit().split("/");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("unknown JMH unit " + s.unit());
+        }
+        return parts[0].equals("ops") ? scale(parts[1]) / s.score() : s.score() * scale(parts[0]);
+    }
+
+    private static double scale(String timeUnit) {
+        return switch (timeUnit) {
+            case "ns" -> 1;
+            case "us" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "min" -> 60e9;
+            default -> throw new IllegalArgumentException("unknown JMH time unit " + timeUnit);
+        };
+    }
+
+    private static double relativeError(JmhResults.Score s) {
+        return s.score() == 0 ? 0 : (s.high() - s.low()) / 2 / s.score();
+    }
+
+    /** Writes the Markdown table and its HTML twin next to it. */
+    public static void write(Path markdown, List<Row> rows, RunEnvironment env, String runDescription) {
+        StringBuilder md = new StringBuilder("# Measured before/after\n\n");
+        md.append("Generated from ").append(runDescription).append(" on ").append(env.availableProcessors())
+                .append(" CPUs, ").append(env.javaVendor()).append(' ').append(env.javaVersion())
+                .append(env.gitCommit() == null ? "" : ", commit " + env.gitCommit())
+                .append(". Figures are JMH averages with their 99.9 % confidence half-width; each ratio compares two"
+                        + " benchmarks of the same run. Reproduce a row with the command given (JMH's regex picks"
+                        + " both sides).\n");
+        StringBuilder html = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Measured before/after</title><style>body{font:14px system-ui,sans-serif;margin:2em}"
+                + "table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}"
+                + "td.l,th.l{text-align:left}code{font-size:12px}</style></head><body><h1>Measured before/after</h1><p>")
+                .append(esc(md.substring(md.indexOf("Generated")))).append("</p>");
+        String section = null;
+        for (Row r : rows) {
+            if (!r.pair().section().equals(section)) {
+                section = r.pair().section();
+                md.append("\n## ").append(section).append("\n\n| what | before | after | ratio | reproduce |\n")
+                        .append("| --- | --- | --- | --- | --- |\n");
+                html.append(section.equals(rows.getFirst().pair().section()) ? "" : "</table>").append("<h2>")
+                        .append(esc(section)).append("</h2><table><tr><th class=l>what</th><th>before</th>"
+                                + "<th>after</th><th>ratio</th><th class=l>reproduce</th></tr>");
+            }
+            String before = figure(r.before());
+            String after = figure(r.after());
+            String ratio = String.format(Locale.ROOT, "%.2fx ± %.2f", r.ratio(), r.ratioError());
+            String command = "java -jar benchmarks/target/benchmarks.jar '" + regex(r.pair()) + "'";
+            md.append("| ").append(r.pair().what()).append(" | ").append(before).append(" | ").append(after)
+                    .append(" | ").append(ratio).append(" | `").append(command.replace("|", "\\|")).append("` |\n");
+            html.append("<tr><td class=l>").append(esc(r.pair().what())).append("</td><td>").append(esc(before))
+                    .append("</td><td>").append(esc(after)).append("</td><td>").append(ratio)
+                    .append("</td><td class=l><code>").append(esc(command)).append("</code></td></tr>");
+        }
+        if (rows.isEmpty()) {
+            md.append("\nNo pair of this table was in the run.\n");
+        }
+        html.append(rows.isEmpty() ? "" : "</table>").append("</body></html>\n");
+        try {
+            Files.createDirectories(markdown.toAbsolutePath().getParent());
+            Files.writeString(markdown, md.toString());
+            Files.writeString(markdown.resolveSibling(markdown.getFileName().toString().replaceFirst("\\.md$", "")
+                    + ".html"), html.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + markdown, e);
+        }
+    }
+
+    private static String figure(JmhResults.Score s) {
+        return String.format(Locale.ROOT, "%s ± %s %s", compact(s.score()), compact((s.high() - s.low()) / 2),
+                s.unit());
+    }
+
+    private static String compact(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A JMH include regex that selects both benchmarks of a pair. */
+    static String regex(Pair p) {
+        return "(" + method(p.baseline()) + "|" + method(p.optimized()) + ")$";
+    }
+
+    private static String method(String id) {
+        int space = id.indexOf(' ');
+        return (space < 0 ? id : id.substring(0, space)).replace(".", "\\.");
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
