@@ -20,7 +20,8 @@ class BenchmarksRunTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"EndpointStatsBenchmark", "QueryInterceptionBenchmark", "CacheBenchmark", "CodecBenchmark",
-            "CompressionBenchmark", "QueryPatternsBenchmark"})
+            "CompressionBenchmark", "QueryPatternsBenchmark", "PoolBenchmark", "PlanAnalyzerBenchmark",
+            "SerializationBenchmark"})
     void everyBenchmarkRuns(String benchmark) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("dev\\.perfgate\\.bench\\." + benchmark + "\\.")

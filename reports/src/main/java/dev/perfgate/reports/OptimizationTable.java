@@ -50,6 +50,14 @@ public final class OptimizationTable {
             new Pair(OPTIMIZATIONS, "Compression speed: deflate-1 vs LZ4, vendor page",
                     "CompressionBenchmark.compress [algorithm=deflate-1,payload=vendor-search-100]",
                     "CompressionBenchmark.compress [algorithm=lz4,payload=vendor-search-100]"),
+            new Pair(OPTIMIZATIONS, "Pooling: open a PostgreSQL connection (loopback) vs borrow from the service's pool",
+                    "PoolBenchmark.newPostgresConnection", "PoolBenchmark.servicePoolBorrowReturn"),
+            new Pair(WRAPPERS, "Borrow/return: HikariCP defaults vs HikariCP as the service configures it (stub driver)",
+                    "PoolBenchmark.defaultPoolBorrowReturn", "PoolBenchmark.servicePoolBorrowReturn"),
+            new Pair(WRAPPERS, "Plan JSON: Jackson tree vs perfgate's plan tree (3 real plans)",
+                    "PlanAnalyzerBenchmark.jacksonTree", "PlanAnalyzerBenchmark.parse"),
+            new Pair(WRAPPERS, "Write a vendor page of 100: hand-written Jackson streaming vs databind (the service's)",
+                    "SerializationBenchmark.streaming", "SerializationBenchmark.databind"),
             new Pair(WRAPPERS, "L1 hit vs raw Caffeine getIfPresent", "CacheBenchmark.rawCaffeineGetIfPresent",
                     "CacheBenchmark.l1Hit"),
             new Pair(WRAPPERS, "L2 hit vs raw Lettuce GET of the same bytes", "CacheBenchmark.rawLettuceGet",
@@ -138,7 +146,7 @@ public final class OptimizationTable {
             String before = figure(r.before());
             String after = figure(r.after());
             String ratio = String.format(Locale.ROOT, "%.2fx ± %.2f", r.ratio(), r.ratioError());
-            String command = "java -jar benchmarks/target/benchmarks.jar '" + regex(r.pair()) + "'";
+            String command = "java -jar benchmarks/target/benchmarks.jar " + arguments(r.pair());
             md.append("| ").append(r.pair().what()).append(" | ").append(before).append(" | ").append(after)
                     .append(" | ").append(ratio).append(" | `").append(command.replace("|", "\\|")).append("` |\n");
             html.append("<tr><td class=l>").append(esc(r.pair().what())).append("</td><td>").append(esc(before))
@@ -169,9 +177,27 @@ public final class OptimizationTable {
                 : String.format(Locale.ROOT, "%.3f", v);
     }
 
-    /** A JMH include regex that selects both benchmarks of a pair. */
-    static String regex(Pair p) {
-        return "(" + method(p.baseline()) + "|" + method(p.optimized()) + ")$";
+    /**
+     * The JMH arguments that run both sides of a pair: an include regex of their methods, and {@code -p} for the
+     * parameters they have (both values when they differ).
+     */
+    static String arguments(Pair p) {
+        String a = method(p.baseline());
+        String b = method(p.optimized());
+        StringBuilder out = new StringBuilder("'").append(a.equals(b) ? a : "(" + a + "|" + b + ")").append("$'");
+        Map<String, java.util.Set<String>> params = new java.util.TreeMap<>();
+        for (String id : List.of(p.baseline(), p.optimized())) {
+            int open = id.indexOf(" [");
+            if (open < 0) {
+                continue;
+            }
+            for (String kv : id.substring(open + 2, id.length() - 1).split(",")) {
+                String[] pair = kv.split("=", 2);
+                params.computeIfAbsent(pair[0], k -> new java.util.LinkedHashSet<>()).add(pair[1]);
+            }
+        }
+        params.forEach((k, v) -> out.append(" -p ").append(k).append('=').append(String.join(",", v)));
+        return out.toString();
     }
 
     private static String method(String id) {

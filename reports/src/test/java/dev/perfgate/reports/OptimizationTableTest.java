@@ -40,7 +40,11 @@ class OptimizationTableTest {
         OptimizationTable.write(md, rows, RunEnvironment.capture("jmh-quick"), "a test run");
         assertThat(md).content().contains("| Batching: page of 50 vendors, N+1 vs one = ANY(?) query | 2,000 ± 100 us/op"
                 + " | 250 ± 10.0 us/op | 8.00x ± 0.51 |")
-                .contains("(QueryPatternsBenchmark\\.nPlusOnePage\\|QueryPatternsBenchmark\\.batchedPage)$");
+                .contains("'(QueryPatternsBenchmark\\.nPlusOnePage\\|QueryPatternsBenchmark\\.batchedPage)$'");
+        assertThat(OptimizationTable.arguments(OptimizationTable.PAIRS.stream()
+                .filter(p -> p.what().startsWith("Compression speed: deflate-6")).findFirst().orElseThrow()))
+                .isEqualTo("'CompressionBenchmark\\.compress$' -p algorithm=deflate-6,deflate-1"
+                        + " -p payload=vendor-search-100");
         assertThat(dir.resolve("OPTIMIZATIONS.html")).content().contains("<table>").contains("8.00x");
     }
 }

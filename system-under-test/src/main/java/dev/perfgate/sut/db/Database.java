@@ -36,6 +36,13 @@ public final class Database implements AutoCloseable {
 
     private static HikariDataSource pool(String name, String url, int size, boolean readOnly, SutConfig config,
                                          MicrometerMetricsTrackerFactory metrics) {
+        HikariConfig hc = poolConfig(name, url, size, readOnly, config);
+        hc.setMetricsTrackerFactory(metrics);
+        return new HikariDataSource(hc);
+    }
+
+    /** The pool settings the service runs with (public so that the pool benchmark measures exactly these). */
+    public static HikariConfig poolConfig(String name, String url, int size, boolean readOnly, SutConfig config) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
         hc.setJdbcUrl(url);
@@ -54,8 +61,7 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("prepareThreshold", "1");
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
-        hc.setMetricsTrackerFactory(metrics);
-        return new HikariDataSource(hc);
+        return hc;
     }
 
 
