@@ -61,6 +61,7 @@ final class RedisTier implements AutoCloseable {
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     private final CircuitBreaker breaker;
     private final LongAdder errors = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger writesInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param namespace separates the data of different databases sharing one Redis (keys, versions, channel are
@@ -131,9 +132,11 @@ final class RedisTier implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
+        writesInFlight.incrementAndGet();
         try {
             connection.async().set(valuePrefix + cache + ":" + key, value, SetArgs.Builder.px(ttlMillis))
                     .whenComplete((ok, failure) -> {
+                        writesInFlight.decrementAndGet();
                         long nanos = System.nanoTime() - start;
                         if (failure != null) {
                             errors.increment();
@@ -143,9 +146,22 @@ final class RedisTier implements AutoCloseable {
                         }
                     });
         } catch (RuntimeException e) {
+            writesInFlight.decrementAndGet();
             errors.increment();
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
         }
+    }
+
+    /** Waits (up to the timeout) until every write issued so far has been answered. */
+    boolean awaitWrites(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (writesInFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
     }
 
     /** Bumps the tags' versions and announces it; returns {sequence, version of each tag}. */

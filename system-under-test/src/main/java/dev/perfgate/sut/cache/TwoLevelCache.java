@@ -551,6 +551,16 @@ public final class TwoLevelCache implements AutoCloseable {
         tagVersions.invalidateAll();
     }
 
+    /**
+     * Waits until this node's L2 writes (which a miss does not wait for) have reached Redis: tests that read on
+     * another node right after a load call it.
+     */
+    public void awaitL2Writes() throws InterruptedException {
+        if (redis != null && !redis.awaitWrites(Duration.ofSeconds(5))) {
+            throw new IllegalStateException("L2 writes still in flight after 5 s");
+        }
+    }
+
     /** Test hook: ignore invalidation messages, as if the network lost them. */
     void dropInvalidationMessages(boolean drop) {
         this.dropMessages = drop;

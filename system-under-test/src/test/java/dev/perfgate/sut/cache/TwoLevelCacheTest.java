@@ -112,6 +112,7 @@ class TwoLevelCacheTest {
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
         assertThat(get(a, key, tag, value, loads)).isSameAs(value);
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        a.awaitL2Writes();
         Object fromL2 = get(b, key, tag, value, loads);
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
         assertThat(json(fromL2)).isEqualTo(json(value)); // decimals keep their scale: 1200.50
@@ -156,12 +157,14 @@ class TwoLevelCacheTest {
         AtomicInteger loads = new AtomicInteger();
         get(a, k1, tag, "v1", loads);
         get(a, k2, tag, "w1", loads);
+        a.awaitL2Writes();
         get(b, k1, tag, "v1", loads); // B holds k1 in its L1 (from L2)
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
 
         a.invalidate(tag);
         assertThat(get(a, k1, tag, "v2", loads)).isEqualTo("v2");
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        a.awaitL2Writes();
         // B got the invalidation by pub/sub: its L1 entry and the old L2 value are both stale
         assertThat(get(b, k2, tag, "w2", loads)).isEqualTo("w2");
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
@@ -179,6 +182,7 @@ class TwoLevelCacheTest {
         b.dropInvalidationMessages(true);
         a.invalidate(tag);
         get(a, key, tag, "new", loads);
+        a.awaitL2Writes();
         assertThat(get(b, key, tag, "new", loads)).as("message lost: stale until the next check").isEqualTo("old");
         // the sync loop's two checks: the first sees Redis ahead, the second finds the message never came
         b.syncNow();
@@ -197,6 +201,7 @@ class TwoLevelCacheTest {
         java.util.concurrent.Callable<Object> read = () -> cache.get(CacheName.ANALYTICS_DASHBOARD, key,
                 List.of("org:9:analytics"), () -> Map.of("n", loads.incrementAndGet()));
         read.call();
+        cache.awaitL2Writes();
         clock.advance(Duration.ofSeconds(5));
         read.call();
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L1);
@@ -250,6 +255,7 @@ class TwoLevelCacheTest {
         TwoLevelCache b = node();
         String key = unique("big");
         get(a, key, "vendors", big, new AtomicInteger());
+        a.awaitL2Writes();
         assertThat(json(get(b, key, "vendors", "unused", new AtomicInteger()))).isEqualTo(new String(raw));
         assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
     }
