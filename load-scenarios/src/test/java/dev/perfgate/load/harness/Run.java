@@ -84,7 +84,7 @@ public final class Run {
                 System.out.printf("perfgate: starting the service (scale %s) in its own JVM on %s%n",
                         settings.profile().scale(), baseUrl);
                 sut = SutProcess.start(settings.sutDir(), port, settings.profile().scale(), ADMIN_TOKEN,
-                        runDir.resolve("service.log"));
+                        settings.sutEnv(), runDir.resolve("service.log"));
             }
             feeds.discover(baseUrl);
             post("/api/admin/metrics/reset");

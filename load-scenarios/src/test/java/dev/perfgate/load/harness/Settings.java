@@ -15,9 +15,11 @@ import java.util.Set;
  * @param baseline  "compare" (default), "update" (rewrite the baselines from this run) or "off"
  * @param regress   request names to send with {@code X-Perf-Mode: baseline}: a deliberate regression that the gate
  *                  must catch (tests, and anyone who wants to see the gate fail)
+ * @param sutEnv    extra settings for the service the harness starts ({@code -DsutEnv=SUT_CACHE_ENABLED=false,...}),
+ *                  e.g. to measure it without its cache
  */
 public record Settings(Profile profile, Optional<URI> target, String baseline, Set<String> regress, Path root,
-                       Path baselineDir, Path runsDir, Path sutDir) {
+                       Path baselineDir, Path runsDir, Path sutDir, java.util.Map<String, String> sutEnv) {
 
     /** Reads and validates the settings of this Gatling JVM. */
     public static Settings fromSystemProperties() {
@@ -44,7 +46,18 @@ public record Settings(Profile profile, Optional<URI> target, String baseline, S
         Path baselineDir = Path.of(System.getProperty("perfgate.baselineDir",
                 root.resolve("reports").resolve("baselines").toString()));
         Path runsDir = Path.of(System.getProperty("perfgate.runsDir", root.resolve("reports").resolve("runs").toString()));
+        java.util.Map<String, String> sutEnv = new java.util.LinkedHashMap<>();
+        for (String pair : System.getProperty("perfgate.sutEnv", "").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] kv = pair.strip().split("=", 2);
+            if (kv.length != 2 || !kv[0].startsWith("SUT_")) {
+                throw new IllegalArgumentException("sutEnv entry was \"" + pair + "\", must be SUT_KEY=value");
+            }
+            sutEnv.put(kv[0], kv[1]);
+        }
         return new Settings(profile, target, baseline, regress, root, baselineDir, runsDir,
-                root.resolve("system-under-test"));
+                root.resolve("system-under-test"), java.util.Map.copyOf(sutEnv));
     }
 }

@@ -37,7 +37,8 @@ public final class SutProcess implements AutoCloseable {
     }
 
     /** Starts the service on a port with the given data scale and waits for health 200. */
-    public static SutProcess start(Path sutDir, int port, double scale, String adminToken, Path log) throws IOException {
+    public static SutProcess start(Path sutDir, int port, double scale, String adminToken, java.util.Map<String, String> env,
+                                   Path log) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xms512m", "-Xmx1g", "-XX:+UseG1GC"));
         Path classes = sutDir.resolve("target").resolve("classes");
@@ -58,6 +59,7 @@ public final class SutProcess implements AutoCloseable {
         pb.environment().put("SUT_PORT", Integer.toString(port));
         pb.environment().put("SUT_SCALE", Double.toString(scale));
         pb.environment().put("SUT_ADMIN_TOKEN", adminToken);
+        pb.environment().putAll(env);
         Process process = pb.start();
         // if the Gatling JVM ends without after() (a crash, Ctrl-C), the service must not outlive it
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "perfgate-stop-service"));
