@@ -1,9 +1,7 @@
 package dev.perfgate.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.Deflater;
 
 import com.github.luben.zstd.Zstd;
 import net.jpountz.lz4.LZ4Compressor;
@@ -20,6 +18,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import dev.perfgate.sut.cache.Codec;
 
 /**
  * Compression candidates for cache values and responses on the service's real JSON bodies: java.util.zip deflate at
@@ -59,30 +59,14 @@ public class CompressionBenchmark {
 
     static byte[] compress(String algorithm, byte[] input) {
         return switch (algorithm) {
-            case "deflate-1" -> deflate(input, 1);
-            case "deflate-6" -> deflate(input, 6);
-            case "deflate-9" -> deflate(input, 9);
+            case "deflate-1" -> Codec.deflate(input, 1);
+            case "deflate-6" -> Codec.deflate(input, 6);
+            case "deflate-9" -> Codec.deflate(input, 9);
             case "lz4" -> LZ4.compress(input);
             case "zstd-1" -> Zstd.compress(input, 1);
             case "zstd-3" -> Zstd.compress(input, 3);
             default -> throw new IllegalArgumentException("unknown algorithm " + algorithm);
         };
-    }
-
-    private static byte[] deflate(byte[] input, int level) {
-        Deflater d = new Deflater(level);
-        try {
-            d.setInput(input);
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(input.length / 2 + 16);
-            byte[] buffer = new byte[8192];
-            while (!d.finished()) {
-                out.write(buffer, 0, d.deflate(buffer));
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
     }
 
     /** Compressed size as a fraction of the input, per algorithm, for one payload. */

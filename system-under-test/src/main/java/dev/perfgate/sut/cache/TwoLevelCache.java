@@ -285,10 +285,12 @@ public final class TwoLevelCache implements AutoCloseable {
         if (e.negative) {
             r.negativeHits.increment();
             // the 404 as the loader threw it: a map when loaded here, a tree when it came from L2
-            com.fasterxml.jackson.databind.JsonNode err = e.value instanceof com.fasterxml.jackson.databind.JsonNode n
-                    ? n : com.fasterxml.jackson.databind.json.JsonMapper.builder().build().valueToTree(e.value);
-            throw new ApiException(404, "not_found", err.path("message").asText(),
-                    err.path("field").isTextual() ? err.path("field").asText() : null);
+            if (e.value instanceof com.fasterxml.jackson.databind.JsonNode n) {
+                throw new ApiException(404, "not_found", n.path("message").asText(),
+                        n.path("field").isTextual() ? n.path("field").asText() : null);
+            }
+            Map<?, ?> err = (Map<?, ?>) e.value;
+            throw new ApiException(404, "not_found", String.valueOf(err.get("message")), (String) err.get("field"));
         }
         return e.value;
     }
@@ -471,7 +473,7 @@ public final class TwoLevelCache implements AutoCloseable {
             return;
         }
         invalidations.add(tags.length);
-        if (redis != null && l2Usable()) {
+        if (l2Usable()) {
             try {
                 long[] result = redis.invalidate(tags);
                 for (int i = 0; i < tags.length; i++) {
@@ -566,7 +568,7 @@ public final class TwoLevelCache implements AutoCloseable {
         this.dropMessages = drop;
     }
 
-    /** Returns whether Redis is in use and reachable (breaker not open, no recovery pending). */
+    /** Returns the Redis circuit breaker's state (CLOSED, OPEN, HALF_OPEN), or NONE without Redis. */
     public String breakerState() {
         return redis == null ? "NONE" : redis.breaker().getState().name();
     }

@@ -52,7 +52,7 @@ public final class BoundSql {
         while (i < n) {
             char c = sql.charAt(i);
             if (c == '\'' || c == '"') {
-                int end = closing(sql, i, c);
+                int end = Fingerprint.skipQuoted(sql, i, c, false);
                 out.append(sql, i, end);
                 i = end;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
@@ -123,20 +123,6 @@ public final class BoundSql {
         return "'" + s.replace("'", "''") + "'";
     }
 
-    private static int closing(String sql, int start, char quote) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            if (sql.charAt(i) == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return sql.length();
-    }
 
     private static final java.util.regex.Pattern WRITES = java.util.regex.Pattern.compile(
             "\\b(insert|update|delete|merge|into)\\b|\\bfor (no key )?(update|share)\\b|\\bfor key share\\b");
@@ -160,7 +146,7 @@ public final class BoundSql {
         for (int i = 0; i < sql.length() - 1; i++) {
             char c = sql.charAt(i);
             if (c == '\'' || c == '"') {
-                i = closing(sql, i, c) - 1;
+                i = Fingerprint.skipQuoted(sql, i, c, false) - 1;
             } else if (c == '$' && Character.isDigit(sql.charAt(i + 1))
                     && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))) {
                 return true;
@@ -179,7 +165,7 @@ public final class BoundSql {
             char c = script.charAt(i);
             int end = i + 1;
             if (c == '\'' || c == '"') {
-                end = closing(script, i, c);
+                end = Fingerprint.skipQuoted(script, i, c, false);
             } else if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
                 int nl = script.indexOf('\n', i);
                 end = nl < 0 ? n : nl;

@@ -104,7 +104,7 @@ public final class Fingerprint {
     }
 
     /** Returns the index after a quoted run, honouring doubled quotes (and backslash escapes when asked). */
-    private static int skipQuoted(String sql, int start, char quote, boolean backslashEscapes) {
+    static int skipQuoted(String sql, int start, char quote, boolean backslashEscapes) {
         int i = start + 1;
         while (i < sql.length()) {
             if (backslashEscapes && sql.charAt(i) == '\\') {

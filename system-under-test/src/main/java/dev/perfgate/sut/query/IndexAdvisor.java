@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,8 +71,7 @@ final class IndexAdvisor {
                 for (ColumnUse use : Predicates.uses(cond, node.alias(), table.columns())) {
                     if (use.use() == Use.EQUALITY) {
                         eq.add(use.column());
-                    } else if (use.use() == Use.RANGE || use.use() == Use.LIKE && use.pattern() != null
-                            && !use.pattern().startsWith("%") && !use.pattern().startsWith("_")) {
+                    } else if (use.indexableRange()) {
                         range.add(use.column());
                     }
                 }
@@ -181,8 +179,9 @@ final class IndexAdvisor {
         return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
-    static String percent(double before, double after) {
-        double cut = before <= 0 ? 0 : 100 * (before - after) / before;
-        return String.format(Locale.ROOT, "%.1f", Math.abs(cut) < 0.05 ? 0 : cut); // no "-0.0"
+    /** The cost cut in percent, to one decimal (0.0, never -0.0, for no change). */
+    static double percent(double before, double after) {
+        double cut = before <= 0 ? 0 : Math.round(1000 * (before - after) / before) / 10.0;
+        return cut == 0 ? 0 : cut;
     }
 }

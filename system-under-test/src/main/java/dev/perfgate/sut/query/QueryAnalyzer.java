@@ -136,8 +136,7 @@ public final class QueryAnalyzer {
                 tm.put("error", trial.error());
             } else {
                 tm.put("costAfter", trial.costAfter());
-                tm.put("costReductionPercent", Double.parseDouble(IndexAdvisor.percent(plan.totalCost(),
-                        trial.costAfter())));
+                tm.put("costReductionPercent", IndexAdvisor.percent(plan.totalCost(), trial.costAfter()));
                 tm.put("usedByPlan", trial.used());
             }
             tm.put("recommended", recommended);
@@ -204,7 +203,7 @@ public final class QueryAnalyzer {
             m.put("create", candidate.ddl(null, true));
             m.put("costBefore", costBefore);
             m.put("costAfter", costAfter);
-            m.put("costReductionPercent", Double.parseDouble(IndexAdvisor.percent(costBefore, costAfter)));
+            m.put("costReductionPercent", IndexAdvisor.percent(costBefore, costAfter));
             if (msBefore >= 0 && msAfter >= 0) {
                 m.put("msBefore", msBefore);
                 m.put("msAfter", msAfter);

@@ -1,8 +1,5 @@
 package dev.perfgate.sut.query;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -10,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,10 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
-import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
 
 /**
@@ -37,7 +29,6 @@ import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
  */
 public final class SlowStatements implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SlowStatements.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long REPLAN_AFTER_MS = TimeUnit.MINUTES.toMillis(10);
     private static final int KEEP = 50;
 

@@ -26,6 +26,15 @@ public final class Predicates {
      * {@code function} is the wrapping function or cast for WRAPPED.
      */
     public record ColumnUse(String column, Use use, String pattern, String function) {
+        /** A LIKE whose pattern starts with a wildcard: no B-tree index can serve it. */
+        public boolean leadingWildcard() {
+            return use == Use.LIKE && pattern != null && (pattern.startsWith("%") || pattern.startsWith("_"));
+        }
+
+        /** A use a B-tree index serves as a range: a comparison, or LIKE with a literal prefix. */
+        public boolean indexableRange() {
+            return use == Use.RANGE || use == Use.LIKE && pattern != null && !leadingWildcard();
+        }
     }
 
     /**

@@ -210,8 +210,7 @@ public enum Rule {
                 return;
             }
             for (ColumnUse use : Predicates.uses(node.filter(), node.alias(), table.columns())) {
-                if (use.use() == Use.LIKE && use.pattern() != null
-                        && (use.pattern().startsWith("%") || use.pattern().startsWith("_"))) {
+                if (use.leadingWildcard()) {
                     out.add(finding(node, "pattern '" + use.pattern() + "' on " + table.name() + "." + use.column()
                                     + " starts with a wildcard, so every row is tested",
                             "CREATE EXTENSION pg_trgm; CREATE INDEX ON " + table.name() + " USING gin ("
@@ -421,8 +420,7 @@ public enum Rule {
         for (ColumnUse u : uses) {
             if (u.use() == Use.EQUALITY) {
                 eq.add(u.column());
-            } else if (u.use() == Use.RANGE || u.use() == Use.LIKE && u.pattern() != null
-                    && !u.pattern().startsWith("%") && !u.pattern().startsWith("_")) {
+            } else if (u.indexableRange()) {
                 range.add(u.column());
             }
         }
