@@ -9,6 +9,7 @@ import dev.perfgate.sut.db.Infrastructure;
 import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.metrics.Metrics;
+import dev.perfgate.sut.monitor.Monitor;
 import dev.perfgate.sut.query.AnalyzeCommand;
 import dev.perfgate.sut.query.QueryMonitor;
 
@@ -35,6 +36,11 @@ public final class Main {
                     Optional.ofNullable(System.getenv("SUT_DB_URL")), System.out, System.err));
             return;
         }
+        if (!arguments.isEmpty() && arguments.getFirst().equals("monitor")) {
+            // a client of a running service: no configuration of its own
+            System.exit(Monitor.run(arguments.subList(1, arguments.size()), System.out, System.err));
+            return;
+        }
         SutConfig config;
         try {
             config = SutConfig.fromEnvironment();
@@ -53,7 +59,9 @@ public final class Main {
                     + "       system-under-test.jar seed [--reset]   migrate and seed the configured database"
                     + " (--reset empties it first)\n"
                     + "       system-under-test.jar analyze ...      query analysis of any PostgreSQL database"
-                    + " (analyze --help)\nsettings: " + String.join(", ", SutConfig.KEYS.keySet()));
+                    + " (analyze --help)\n"
+                    + "       system-under-test.jar monitor [url]    live table of a running service's performance"
+                    + " [--interval-ms N] [--once]\nsettings: " + String.join(", ", SutConfig.KEYS.keySet()));
             System.exit(2);
         }
     }

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.logging.Logger;
 
+import io.github.bucket4j.TimeMeter;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -26,7 +27,12 @@ import dev.perfgate.sut.http.AdminAuth;
 import dev.perfgate.sut.http.CachedReads;
 import dev.perfgate.sut.http.CatalogEndpoints;
 import dev.perfgate.sut.http.ClientEndpoints;
+import dev.perfgate.sut.http.ExportEndpoints;
+import dev.perfgate.sut.http.LiveEndpoints;
+import dev.perfgate.sut.http.MonitorPage;
 import dev.perfgate.sut.http.PerformanceEndpoints;
+import dev.perfgate.sut.http.RateLimiter;
+import dev.perfgate.sut.http.ResponseEncoding;
 import dev.perfgate.sut.http.Routes;
 import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
@@ -52,9 +58,11 @@ public final class Sut implements AutoCloseable {
     private final WebServer server;
     private final SlowStatements slow;
     private final TwoLevelCache cache;
+    private final LiveEndpoints live;
 
     private Sut(SutConfig config, Metrics metrics, Infrastructure infra, Database db, WebServer server,
-                SlowStatements slow, TwoLevelCache cache) {
+                SlowStatements slow, TwoLevelCache cache, LiveEndpoints live) {
+        this.live = live;
         this.slow = slow;
         this.cache = cache;
         this.config = config;
@@ -71,6 +79,7 @@ public final class Sut implements AutoCloseable {
         Database db = null;
         SlowStatements slow = null;
         TwoLevelCache cache = null;
+        LiveEndpoints live = null;
         try {
             infra = Infrastructure.start(config);
             slow = new SlowStatements(config.slowStatementMs(), config.explainsPerMinute());
@@ -91,7 +100,11 @@ public final class Sut implements AutoCloseable {
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();
-            routing(routing, config, db, stats, metrics, queries, insights, cache);
+            RateLimiter limiter = config.rateLimits().isEmpty() ? null
+                    : new RateLimiter(config.rateLimits(), config.apiKeys(), TimeMeter.SYSTEM_NANOTIME, metrics.registry());
+            live = new LiveEndpoints(new Analytics(db), db, stats, cache, slow, queries, limiter,
+                    config.sseIntervalMs(), config.sseHeartbeatMs());
+            routing(routing, config, db, stats, metrics, queries, insights, cache, limiter, live);
             WebServer server = WebServer.builder()
                     .host("0.0.0.0")
                     .port(config.port())
@@ -104,8 +117,11 @@ public final class Sut implements AutoCloseable {
             if (cache != null && config.cacheWarmup()) {
                 CacheWarmup.run(cache, db);
             }
-            return new Sut(config, metrics, infra, db, server, slow, cache);
+            return new Sut(config, metrics, infra, db, server, slow, cache, live);
         } catch (SQLException | RuntimeException e) {
+            if (live != null) {
+                live.close();
+            }
             if (cache != null) {
                 cache.close();
             }
@@ -125,15 +141,22 @@ public final class Sut implements AutoCloseable {
 
     /** Registers every route of the service on a routing builder. */
     static void routing(HttpRouting.Builder routing, SutConfig config, Database db, EndpointStats stats,
-                        Metrics metrics, QueryMonitor queries, QueryInsights insights, TwoLevelCache cache) {
+                        Metrics metrics, QueryMonitor queries, QueryInsights insights, TwoLevelCache cache,
+                        RateLimiter limiter, LiveEndpoints live) {
         CachedReads reads = new CachedReads(cache);
-        Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes());
+        ResponseEncoding encoding = new ResponseEncoding(config.compression(), config.compressionMinBytes());
+        Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes(), encoding, limiter,
+                config.slowRequestMs());
+        new ExportEndpoints(db, config.exportFetchSize()).register(routes);
         new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db), reads).register(routes);
         AdminAuth admin = new AdminAuth(config.adminToken());
         new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db), admin, reads)
                 .register(routes);
-        new PerformanceEndpoints(db, stats, metrics, queries, insights, cache, admin).register(routes);
+        new PerformanceEndpoints(db, stats, metrics, queries, insights, cache, admin, limiter, live, encoding)
+                .register(routes);
+        live.register(routes);
+        new MonitorPage().register(routes);
         routes.fallback();
     }
 
@@ -165,6 +188,7 @@ public final class Sut implements AutoCloseable {
 
     @Override
     public void close() {
+        live.close(); // open event streams end, so the server's stop does not wait for them
         server.stop();
         if (cache != null) {
             cache.close();

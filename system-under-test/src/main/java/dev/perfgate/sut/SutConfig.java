@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.perfgate.sut.cache.CacheStrategy;
+import dev.perfgate.sut.http.RateLimiter;
+import dev.perfgate.sut.http.ResponseEncoding;
 
 /**
  * The service's configuration, read from environment variables or from {@code -D} system properties of the same
@@ -52,10 +54,21 @@ public record SutConfig(
         int cacheSyncMs,
         boolean cacheWarmup,
         String testcontainersPostgresImage,
-        String testcontainersRedisImage) {
+        String testcontainersRedisImage,
+        List<RateLimiter.Tier> rateLimits,
+        Map<String, String> apiKeys,
+        List<ResponseEncoding.Coding> compression,
+        int compressionMinBytes,
+        int sseIntervalMs,
+        int sseHeartbeatMs,
+        int exportFetchSize,
+        int slowRequestMs) {
 
     /** Where the database (and later Redis) comes from. */
     public enum Infra { EMBEDDED, EXTERNAL, TESTCONTAINERS }
+
+    /** Limits of the two tiers a fresh install has: callers without a key, and partners with one. */
+    public static final String DEFAULT_RATE_LIMITS = "anonymous=50/s:100,partner=500/s:1000";
 
     /** Every key the service understands, with its meaning; the README's table is written from the same list. */
     public static final Map<String, String> KEYS = keys();
@@ -95,6 +108,20 @@ public record SutConfig(
         k.put("SUT_CACHE_SYNC_MS", "how often each node checks for invalidations it missed, 20..10000 ms (default"
                 + " 100); a lost message leaves an entry stale at most twice this long");
         k.put("SUT_CACHE_WARMUP", "load the hottest keys at start-up: true or false (default false)");
+        k.put("SUT_RATE_LIMITS", "per-client token buckets by tier, name=TOKENS/UNIT[:BURST] separated by commas (UNIT s,"
+                + " m or h; a tier named anonymous is required), or off (default " + DEFAULT_RATE_LIMITS + ")");
+        k.put("SUT_API_KEYS", "API keys (header X-Api-Key) and their tiers, key=tier separated by commas, keys of 16 to"
+                + " 128 letters, digits, - or _ (default: none; every client is anonymous, by remote address)");
+        k.put("SUT_COMPRESSION", "response codings offered, most preferred first, from zstd, br, gzip, or none"
+                + " (default zstd,br,gzip)");
+        k.put("SUT_COMPRESSION_MIN_BYTES", "smallest response body that is compressed, 0..1048576 (default 1024)");
+        k.put("SUT_SSE_INTERVAL_MS", "how often the live streams send figures, 100..600000 ms (default 5000)");
+        k.put("SUT_SSE_HEARTBEAT_MS", "longest silence on a live stream before a heartbeat comment, 100..600000 ms"
+                + " (default 15000)");
+        k.put("SUT_EXPORT_FETCH_SIZE", "rows an export fetches from its database cursor at a time, 10..100000"
+                + " (default 1000)");
+        k.put("SUT_SLOW_REQUEST_MS", "requests at least this slow are logged with their X-Request-Id, 1..600000 ms"
+                + " (default 1000)");
         k.put("SUT_TC_POSTGRES_IMAGE", "PostgreSQL image for SUT_INFRA=testcontainers (default postgres:17-alpine)");
         k.put("SUT_TC_REDIS_IMAGE", "Redis image for SUT_INFRA=testcontainers (default redis:7-alpine)");
         return java.util.Collections.unmodifiableMap(k);
@@ -148,6 +175,31 @@ public record SutConfig(
         boolean warmup = r.bool("SUT_CACHE_WARMUP", false);
         String pgImage = r.image("SUT_TC_POSTGRES_IMAGE", "postgres:17-alpine");
         String redisImage = r.image("SUT_TC_REDIS_IMAGE", "redis:7-alpine");
+        List<RateLimiter.Tier> rateLimits = List.of();
+        String limitSpec = r.raw("SUT_RATE_LIMITS").orElse(DEFAULT_RATE_LIMITS);
+        if (!limitSpec.equals("off")) {
+            try {
+                rateLimits = RateLimiter.parseTiers(limitSpec);
+            } catch (IllegalArgumentException e) {
+                r.problem("SUT_RATE_LIMITS", limitSpec, e.getMessage() + ", or be off");
+            }
+        }
+        Map<String, String> apiKeys = Map.of();
+        Optional<String> keySpec = r.raw("SUT_API_KEYS");
+        if (keySpec.isPresent() && !keySpec.get().isEmpty()) {
+            try {
+                apiKeys = RateLimiter.parseKeys(keySpec.get(),
+                        rateLimits.stream().map(RateLimiter.Tier::name).collect(java.util.stream.Collectors.toSet()));
+            } catch (IllegalArgumentException e) {
+                r.problem("SUT_API_KEYS", "<hidden>", e.getMessage());
+            }
+        }
+        List<ResponseEncoding.Coding> compression = r.codings("SUT_COMPRESSION");
+        int compressionMin = r.intIn("SUT_COMPRESSION_MIN_BYTES", 1024, 0, 1 << 20);
+        int sseInterval = r.intIn("SUT_SSE_INTERVAL_MS", 5000, 100, 600_000);
+        int sseHeartbeat = r.intIn("SUT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000);
+        int exportFetch = r.intIn("SUT_EXPORT_FETCH_SIZE", 1000, 10, 100_000);
+        int slowRequest = r.intIn("SUT_SLOW_REQUEST_MS", 1000, 1, 600_000);
 
         if (infra == Infra.EXTERNAL && dbUrl.isEmpty()) {
             r.problem("SUT_INFRA", "external", "needs SUT_DB_URL to name the database");
@@ -167,7 +219,8 @@ public record SutConfig(
         return new SutConfig(port, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken, generated,
                 poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, explainAnalyze,
                 indexAdvisor, cacheEnabled, strategies, compressMin, redisTimeout, syncMs, warmup, pgImage,
-                redisImage);
+                redisImage, rateLimits, apiKeys, compression, compressionMin, sseInterval, sseHeartbeat, exportFetch,
+                slowRequest);
     }
 
 
@@ -347,6 +400,23 @@ public record SutConfig(
                 return defaultValue;
             }
             return raw.get();
+        }
+
+        List<ResponseEncoding.Coding> codings(String key) {
+            String raw = raw(key).orElse("zstd,br,gzip");
+            if (raw.equals("none")) {
+                return List.of();
+            }
+            List<ResponseEncoding.Coding> codings = new ArrayList<>();
+            for (String token : raw.split(",")) {
+                ResponseEncoding.Coding c = ResponseEncoding.Coding.of(token.strip());
+                if (c == null || codings.contains(c)) {
+                    problem(key, raw, "must list distinct codings from zstd, br, gzip separated by commas, or be none");
+                    return List.of(ResponseEncoding.Coding.values());
+                }
+                codings.add(c);
+            }
+            return List.copyOf(codings);
         }
 
         void rejectUnknownKeys() {

@@ -2,14 +2,10 @@ package dev.perfgate.sut;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,54 +30,11 @@ class SystemUnderTestJarIT {
         return pb.start();
     }
 
-    /** Reads a process's output on a daemon thread, so that waiting for one line never stops the others. */
-    private static final class Output {
-        private final List<String> lines = new ArrayList<>();
-
-        Output(Process p) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        synchronized (lines) {
-                            lines.add(line);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        Matcher await(Pattern pattern, long seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() < deadline) {
-                synchronized (lines) {
-                    for (String line : lines) {
-                        Matcher m = pattern.matcher(line);
-                        if (m.find()) {
-                            return m;
-                        }
-                    }
-                }
-                Thread.sleep(100);
-            }
-            return null;
-        }
-
-        String text() {
-            synchronized (lines) {
-                return String.join("\n", lines);
-            }
-        }
-    }
-
     @Test
     void jar_defaults_servesTheApiOnEmbeddedPostgres_andStopsCleanly() throws Exception {
         Process p = start(Map.of("SUT_PORT", "0"));
         try {
-            Output output = new Output(p);
+            ProcessOutput output = new ProcessOutput(p);
             Matcher m = output.await(LISTENING, 180);
             assertThat(m).as("start-up output:%n%s", output.text()).isNotNull();
             System.out.println("system-under-test.jar at scale 1 served after " + m.group(2) + " s");

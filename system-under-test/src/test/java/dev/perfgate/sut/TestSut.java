@@ -57,6 +57,11 @@ public final class TestSut {
         env.put("SUT_PORT", "0");
         env.putIfAbsent("SUT_SCALE", TEST_SCALE);
         env.put("SUT_ADMIN_TOKEN", ADMIN_TOKEN);
+        // the suite sends bursts from one address; RateLimitHttpTest starts its own service with tight limits
+        env.putIfAbsent("SUT_RATE_LIMITS", "off");
+        // live streams tick fast enough for tests to see several events and heartbeats in a second
+        env.putIfAbsent("SUT_SSE_INTERVAL_MS", "300");
+        env.putIfAbsent("SUT_SSE_HEARTBEAT_MS", "400");
         env.putAll(overrides);
         return SutConfig.from(env, new Properties());
     }

@@ -40,7 +40,9 @@ public final class SutProcess implements AutoCloseable {
     public static SutProcess start(Path sutDir, int port, double scale, String adminToken, java.util.Map<String, String> env,
                                    Path log) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms512m", "-Xmx1g", "-XX:+UseG1GC"));
+        // native access: the response codecs (zstd-jni, brotli4j) load native libraries
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms512m", "-Xmx1g", "-XX:+UseG1GC",
+                "--enable-native-access=ALL-UNNAMED"));
         Path classes = sutDir.resolve("target").resolve("classes");
         Path classpathFile = sutDir.resolve("target").resolve("runtime-classpath.txt");
         Path jar = sutDir.resolve("target").resolve("system-under-test.jar");
@@ -59,6 +61,9 @@ public final class SutProcess implements AutoCloseable {
         pb.environment().put("SUT_PORT", Integer.toString(port));
         pb.environment().put("SUT_SCALE", Double.toString(scale));
         pb.environment().put("SUT_ADMIN_TOKEN", adminToken);
+        // every virtual user comes from this one address: per-client limits would measure the limiter, not the
+        // service (-DsutEnv=SUT_RATE_LIMITS=anonymous=... turns them back on)
+        pb.environment().put("SUT_RATE_LIMITS", "off");
         pb.environment().putAll(env);
         Process process = pb.start();
         // if the Gatling JVM ends without after() (a crash, Ctrl-C), the service must not outlive it

@@ -107,6 +107,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Borrows a monitored read connection the caller closes (a streaming export holds one for the whole stream). */
+    public Connection readConnection() throws SQLException {
+        return reads.getConnection();
+    }
+
     /** Runs read-only work on a read connection. */
     public <T> T read(SqlWork<T> work) throws SQLException {
         try (Connection c = reads.getConnection()) {

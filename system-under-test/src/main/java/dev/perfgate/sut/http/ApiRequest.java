@@ -48,6 +48,11 @@ public final class ApiRequest {
         return request.headers().first(HeaderNames.create(name));
     }
 
+    /** Returns a path parameter as it was given (decoded). */
+    public String pathText(String name) {
+        return request.path().pathParameters().get(name);
+    }
+
     /** Returns a path parameter that must be a positive id. */
     public long pathId(String name) {
         String raw = request.path().pathParameters().get(name);

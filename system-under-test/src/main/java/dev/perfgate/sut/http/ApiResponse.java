@@ -1,5 +1,6 @@
 package dev.perfgate.sut.http;
 
+import java.io.OutputStream;
 import java.util.Map;
 
 /** What an endpoint answers: a status, a body serialized as JSON (or raw text) and extra headers. */
@@ -17,5 +18,20 @@ public record ApiResponse(int status, Object body, Map<String, String> headers) 
 
     /** A body sent as is, with its own content type (Prometheus text, for one). */
     public record Raw(String contentType, byte[] bytes) {
+    }
+
+    /**
+     * A body written while it is produced (exports, event streams), never held whole in memory. The writer flushes
+     * whenever the client should see what it has so far. If it throws after the first byte, the connection is closed
+     * without ending the body (no last chunk), which every HTTP client reports as a truncated response; a writer may
+     * first write a marker its format can carry.
+     */
+    public record Streamed(String contentType, BodyWriter writer) {
+    }
+
+    /** Writes a streamed body. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws Exception;
     }
 }

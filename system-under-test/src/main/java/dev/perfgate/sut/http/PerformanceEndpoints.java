@@ -27,9 +27,20 @@ public final class PerformanceEndpoints {
     private final QueryInsights insights;
     private final TwoLevelCache cache;
     private final AdminAuth admin;
+    private final RateLimiter limiter;
+    private final LiveEndpoints live;
+    private final ResponseEncoding encoding;
 
+    /**
+     * @param cache   the cache, or null when it is off
+     * @param limiter the rate limiter, or null when limits are off
+     */
     public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, QueryMonitor queries,
-                                QueryInsights insights, TwoLevelCache cache, AdminAuth admin) {
+                                QueryInsights insights, TwoLevelCache cache, AdminAuth admin, RateLimiter limiter,
+                                LiveEndpoints live, ResponseEncoding encoding) {
+        this.limiter = limiter;
+        this.live = live;
+        this.encoding = encoding;
         this.insights = insights;
         this.cache = cache;
         this.db = db;
@@ -80,6 +91,7 @@ public final class PerformanceEndpoints {
                     stats.reset();
                     queries.reset();
                     insights.reset();
+                    metrics.heapPeak().reset();
                     if (cache != null) {
                         cache.resetStats();
                     }
@@ -128,7 +140,8 @@ public final class PerformanceEndpoints {
         return up;
     }
 
-    private static Map<String, Object> pool(HikariDataSource pool) {
+    /** Returns a pool's configuration and current use. */
+    static Map<String, Object> pool(HikariDataSource pool) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", pool.getPoolName());
         HikariPoolMXBean bean = pool.getHikariPoolMXBean();
@@ -146,9 +159,16 @@ public final class PerformanceEndpoints {
         Map<String, Object> body = new LinkedHashMap<>(stats.snapshot());
         body.put("pools", Map.of("write", pool(db.writePool()), "read", pool(db.readPool())));
         body.put("cache", cache == null ? Map.of("enabled", false) : cache.snapshot());
+        body.put("rateLimits", limiter == null ? Map.of("enabled", false) : limiter.snapshot());
+        body.put("compression", Map.of("codings", encoding.offered().stream().map(ResponseEncoding.Coding::token)
+                .toList(), "minBytes", encoding.minBytes()));
+        body.put("streams", live.snapshot());
         Runtime rt = Runtime.getRuntime();
-        body.put("jvm", Map.of("heapUsedBytes", rt.totalMemory() - rt.freeMemory(), "heapMaxBytes", rt.maxMemory(),
-                "uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+        // peak: the most heap held at once since start or the last metrics reset, which is what shows whether a
+        // streaming export kept its memory flat
+        body.put("jvm", Map.of("heapUsedBytes", rt.totalMemory() - rt.freeMemory(),
+                "heapPeakBytes", metrics.heapPeak().peakBytes(),
+                "heapMaxBytes", rt.maxMemory(), "uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
                 "processors", rt.availableProcessors(), "javaVersion", Runtime.version().toString()));
         return body;
     }

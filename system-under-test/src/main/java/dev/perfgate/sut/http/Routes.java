@@ -1,18 +1,23 @@
 package dev.perfgate.sut.http;
 
+import java.io.OutputStream;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -30,12 +35,20 @@ import dev.perfgate.sut.query.QueryMonitor;
 public final class Routes {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
     private static final String QUERY_COUNT = "X-Query-Count";
-    private static final io.helidon.http.HeaderName CACHE = io.helidon.http.HeaderNames.create("X-Cache");
+    private static final HeaderName CACHE = HeaderNames.create("X-Cache");
+
+    private static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
+    private static final HeaderName API_KEY = HeaderNames.create(RateLimiter.API_KEY_HEADER);
+    private static final HeaderName LIMIT = HeaderNames.create("X-RateLimit-Limit");
+    private static final HeaderName REMAINING = HeaderNames.create("X-RateLimit-Remaining");
 
     private final HttpRouting.Builder routing;
     private final EndpointStats stats;
     private final QueryMonitor queries;
     private final int maxBodyBytes;
+    private final ResponseEncoding encoding;
+    private final RateLimiter limiter;
+    private final long slowRequestNanos;
     private final List<Registered> registered = new ArrayList<>();
 
     /** Computes a response from a request, or throws. */
@@ -47,11 +60,20 @@ public final class Routes {
     private record Registered(Method method, PathMatcher matcher) {
     }
 
-    public Routes(HttpRouting.Builder routing, EndpointStats stats, QueryMonitor queries, int maxBodyBytes) {
+    /**
+     * @param encoding      response compression
+     * @param limiter       per-client rate limits, or null for none
+     * @param slowRequestMs requests at least this slow are logged at INFO with their request id
+     */
+    public Routes(HttpRouting.Builder routing, EndpointStats stats, QueryMonitor queries, int maxBodyBytes,
+                  ResponseEncoding encoding, RateLimiter limiter, int slowRequestMs) {
         this.routing = routing;
         this.stats = stats;
         this.queries = queries;
         this.maxBodyBytes = maxBodyBytes;
+        this.encoding = encoding;
+        this.limiter = limiter;
+        this.slowRequestNanos = TimeUnit.MILLISECONDS.toNanos(slowRequestMs);
     }
 
     public Routes get(String pattern, Endpoint endpoint) {
@@ -68,6 +90,16 @@ public final class Routes {
 
     public Routes patch(String pattern, Endpoint endpoint) {
         return add(Method.PATCH, pattern, endpoint);
+    }
+
+    /**
+     * Registers a GET whose response stays open (an event stream): its requests are counted but kept out of the
+     * route's latency histogram and the slow-request log, where a connection held for minutes would swamp both.
+     */
+    public Routes stream(String pattern, Endpoint endpoint) {
+        registered.add(new Registered(Method.GET, PathMatchers.create(pattern)));
+        routing.route(Method.GET, pattern, instrument("GET " + pattern, null, endpoint));
+        return this;
     }
 
     private Routes add(Method method, String pattern, Endpoint endpoint) {
@@ -100,37 +132,98 @@ public final class Routes {
     private Handler instrument(String name, EndpointStats.Route route, Endpoint endpoint) {
         return (req, res) -> {
             long start = System.nanoTime();
+            String requestId = RequestIds.of(req.headers().first(REQUEST_ID).orElse(null));
+            res.header(REQUEST_ID, requestId);
             queries.begin(name);
             int status = 500;
+            StreamFailed aborted = null;
             try {
                 TwoLevelCache.takeLastLevel(); // nothing left over from an earlier request on this thread
+                limit(req, res);
                 status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes)));
+            } catch (StreamFailed e) {
+                status = e.status;
+                aborted = e;
             } catch (Exception e) {
-                status = sendError(req, res, e);
+                status = sendError(req, res, e, requestId);
             } finally {
-                route.record(status, System.nanoTime() - start);
+                long nanos = System.nanoTime() - start;
+                int statements = QueryMonitor.current();
                 queries.end();
+                if (route != null) {
+                    route.record(status, nanos);
+                    route.offerSlowest(requestId, status, nanos);
+                    logRequest(requestId, req, status, nanos, statements);
+                }
+            }
+            if (aborted != null) {
+                // ends the connection without the last chunk: the client sees a truncated body, not a complete one
+                throw new CloseConnectionException("stream of " + name + " failed after it started (request "
+                        + requestId + ")", aborted.getCause());
             }
         };
     }
 
-    private static int send(ServerRequest req, ServerResponse res, ApiResponse response) {
+    private void logRequest(String requestId, ServerRequest req, int status, long nanos, int statements) {
+        if (nanos >= slowRequestNanos) {
+            LOG.info(() -> "slow request " + requestId + ": " + req.prologue().method().text() + " "
+                    + req.path().path() + " -> " + status + " in " + nanos / 1_000_000 + " ms, " + statements
+                    + " statements");
+        } else if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("request " + requestId + ": " + req.prologue().method().text() + " " + req.path().path() + " -> "
+                    + status + " in " + nanos / 1_000_000.0 + " ms, " + statements + " statements");
+        }
+    }
+
+    /** Takes a token from the client's bucket, or refuses the request with 429. */
+    private void limit(ServerRequest req, ServerResponse res) {
+        if (limiter == null || RateLimiter.exempt(req.path().path())) {
+            return;
+        }
+        RateLimiter.Decision d = limiter.check(req.headers().first(API_KEY).orElse(null), req.remotePeer().host());
+        res.header(LIMIT, Long.toString(d.tier().burst()));
+        res.header(REMAINING, Long.toString(d.remaining()));
+        if (!d.allowed()) {
+            throw new TooManyRequests(d);
+        }
+    }
+
+    private int send(ServerRequest req, ServerResponse res, ApiResponse response) throws StreamFailed {
         response.headers().forEach(res::header);
         res.header(QUERY_COUNT, Integer.toString(QueryMonitor.current()));
         TwoLevelCache.Level level = TwoLevelCache.takeLastLevel();
         if (level != null) {
             res.header(CACHE, level.name());
         }
-        if (response.body() instanceof ApiResponse.Raw raw) {
-            res.status(response.status());
-            res.header(HeaderNames.CONTENT_TYPE, raw.contentType());
-            res.send(raw.bytes());
-            return response.status();
+        boolean get = req.prologue().method() == Method.GET;
+        if (!response.headers().containsKey("Cache-Control")) {
+            // data changes at any time and belongs to one organization: caches may keep it but must revalidate
+            // (the ETag makes that a cheap 304); errors and everything not a plain GET result are never stored
+            res.header(HeaderNames.CACHE_CONTROL, response.status() == 200 && get ? "private, no-cache" : "no-store");
         }
-        byte[] body = Json.bytes(response.body());
-        if (response.status() == 200 && req.prologue().method() == Method.GET) {
-            // conditional GET: the tag is a hash of the exact bytes, so it changes exactly when the answer does
-            String etag = ETags.of(body);
+        if (response.body() instanceof ApiResponse.Streamed streamed) {
+            return stream(req, res, response.status(), streamed);
+        }
+        String contentType;
+        byte[] body;
+        if (response.body() instanceof ApiResponse.Raw raw) {
+            contentType = raw.contentType();
+            body = raw.bytes();
+        } else {
+            contentType = "application/json";
+            body = Json.bytes(response.body());
+        }
+        SecurityHeaders.apply(contentType, res::header);
+        ResponseEncoding.Coding coding = null;
+        if (negotiable(contentType)) {
+            res.header(HeaderNames.VARY, "Accept-Encoding");
+            coding = encoding.chooseFor(req.headers().value(HeaderNames.ACCEPT_ENCODING).orElse(null), contentType,
+                    body.length);
+        }
+        if (response.status() == 200 && get && !(response.body() instanceof ApiResponse.Raw)) {
+            // conditional GET: the tag is a hash of the exact bytes, so it changes exactly when the answer does;
+            // each coding is its own representation, so its tag carries the coding (RFC 9110 §8.8.3)
+            String etag = ETags.of(body, coding == null ? null : coding.token());
             res.header(HeaderNames.ETAG, etag);
             if (ETags.matches(req.headers().value(HeaderNames.IF_NONE_MATCH).orElse(null), etag)) {
                 res.status(304);
@@ -139,13 +232,54 @@ public final class Routes {
             }
         }
         res.status(response.status());
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        if (coding != null) {
+            res.header(HeaderNames.CONTENT_ENCODING, coding.token());
+            body = ResponseEncoding.encode(coding, body);
+        }
         res.send(body);
         return response.status();
     }
 
-    private static int sendError(ServerRequest req, ServerResponse res, Exception e) {
-        ApiException error = toApiException(req, e);
+    private boolean negotiable(String contentType) {
+        return !encoding.offered().isEmpty() && ResponseEncoding.compressible(contentType);
+    }
+
+    /** Sends a body as it is written, compressed on the fly when the client accepts a coding. */
+    private int stream(ServerRequest req, ServerResponse res, int status, ApiResponse.Streamed streamed)
+            throws StreamFailed {
+        SecurityHeaders.apply(streamed.contentType(), res::header);
+        ResponseEncoding.Coding coding = null;
+        if (negotiable(streamed.contentType())) {
+            res.header(HeaderNames.VARY, "Accept-Encoding");
+            coding = encoding.choose(req.headers().value(HeaderNames.ACCEPT_ENCODING).orElse(null));
+        }
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, streamed.contentType());
+        if (coding != null) {
+            res.header(HeaderNames.CONTENT_ENCODING, coding.token());
+        }
+        // not try-with-resources: closing the response's stream ends the body properly, which must not happen
+        // after a failure; the connection is closed instead (see instrument)
+        try {
+            OutputStream raw = res.outputStream();
+            OutputStream out = coding == null ? raw : ResponseEncoding.stream(coding, raw);
+            streamed.writer().write(out);
+            out.close();
+        } catch (Exception e) {
+            // a client that went away is a normal end of a stream; anything else is worth a line in the log
+            boolean gone = e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
+                    || e instanceof ServerConnectionException;
+            if (!gone) {
+                LOG.log(Level.WARNING, "stream " + req.path().path() + " failed after it started", e);
+            }
+            throw new StreamFailed(gone ? 499 : 500, e);
+        }
+        return status;
+    }
+
+    private int sendError(ServerRequest req, ServerResponse res, Exception e, String requestId) {
+        ApiException error = toApiException(req, e, requestId);
         if (res.isSent()) {
             return error.status(); // nothing more can be said on this response
         }
@@ -155,9 +289,13 @@ public final class Routes {
         if (error.field() != null) {
             body.put("field", error.field());
         }
+        body.put("requestId", requestId);
         Map<String, String> headers = new LinkedHashMap<>();
         if (error.status() == 503) {
             headers.put("Retry-After", "1");
+        }
+        if (error instanceof TooManyRequests limited) {
+            headers.put("Retry-After", Long.toString(limited.decision.retryAfterSeconds()));
         }
         if (error instanceof MethodNotAllowed m) {
             headers.put("Allow", String.join(", ", m.allowed));
@@ -165,10 +303,14 @@ public final class Routes {
         if (error.status() == 401) {
             headers.put("WWW-Authenticate", "Bearer");
         }
-        return send(req, res, new ApiResponse(error.status(), body, headers));
+        try {
+            return send(req, res, new ApiResponse(error.status(), body, headers));
+        } catch (StreamFailed impossible) {
+            throw new IllegalStateException("an error body is never streamed", impossible);
+        }
     }
 
-    private static ApiException toApiException(ServerRequest req, Exception e) {
+    private static ApiException toApiException(ServerRequest req, Exception e, String requestId) {
         if (e instanceof ApiException api) {
             return api;
         }
@@ -181,7 +323,8 @@ public final class Routes {
         if (e instanceof io.helidon.http.RequestException re && re.status().code() < 500) {
             return new ApiException(re.status().code(), "bad_request", re.getMessage(), null);
         }
-        LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method().text() + " " + req.path().path(), e);
+        LOG.log(Level.SEVERE, "unexpected failure in request " + requestId + ": " + req.prologue().method().text() + " "
+                + req.path().path(), e);
         return new ApiException(500, "internal_error", "unexpected server error: " + e.getClass().getSimpleName(), null);
     }
 
@@ -209,6 +352,28 @@ public final class Routes {
             return new ApiException(409, "conflict", "concurrent update; retry the request", null);
         }
         return null;
+    }
+
+    /** 429, carrying the limiter's decision for Retry-After. */
+    private static final class TooManyRequests extends ApiException {
+        private final RateLimiter.Decision decision;
+
+        TooManyRequests(RateLimiter.Decision decision) {
+            super(429, "rate_limited", "too many requests for tier " + decision.tier().name() + " ("
+                    + decision.tier().burst() + " at once, " + decision.tier().perSecond()
+                    + " per second); retry in " + decision.retryAfterSeconds() + " s", null);
+            this.decision = decision;
+        }
+    }
+
+    /** A streamed body that failed after it started; status 499 when the client went away. */
+    private static final class StreamFailed extends Exception {
+        private final int status;
+
+        StreamFailed(int status, Exception cause) {
+            super(cause);
+            this.status = status;
+        }
     }
 
     /** 405, carrying the methods the path does accept. */

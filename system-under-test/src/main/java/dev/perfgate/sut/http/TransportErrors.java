@@ -9,7 +9,8 @@ import io.helidon.webserver.http.DirectHandlers;
 
 /**
  * JSON bodies for the errors Helidon answers itself, before any route runs (an undecodable URI, a malformed
- * header, an oversized payload), so that every 4xx a client sees carries the contract's error body.
+ * header, an oversized payload), so that every 4xx a client sees carries the contract's error body, and the same
+ * security headers and request id as any other response.
  */
 public final class TransportErrors {
     private TransportErrors() {
@@ -28,14 +29,22 @@ public final class TransportErrors {
                     case HTTP_VERSION_NOT_SUPPORTED -> "http_version_not_supported";
                     default -> status.code() >= 500 ? "internal_error" : "bad_request";
                 });
+                String requestId = RequestIds.of(request.headers().first(HeaderNames.create(RequestIds.HEADER))
+                        .orElse(null));
                 boolean vague = message == null || message.isBlank() || message.equals(status.reasonPhrase());
                 body.put("message", vague && eventType == DirectHandler.EventType.BAD_REQUEST
                         ? "the request could not be parsed: check the URI's percent-encoding and the headers"
                         : vague ? status.reasonPhrase() : message);
-                return DirectHandler.TransportResponse.builder()
+                body.put("requestId", requestId);
+                DirectHandler.TransportResponse.Builder response = DirectHandler.TransportResponse.builder()
                         .status(status)
                         .headers(headers)
                         .header(HeaderNames.CONTENT_TYPE, "application/json")
+                        .header(HeaderNames.CACHE_CONTROL, "no-store")
+                        .header(HeaderNames.create(RequestIds.HEADER), requestId);
+                SecurityHeaders.apply("application/json", (name, value) -> response.header(HeaderNames.create(name),
+                        value));
+                return response
                         .keepAlive(eventType.keepAlive())
                         .entity(Json.bytes(body))
                         .build();

@@ -24,6 +24,10 @@ import org.HdrHistogram.Recorder;
  */
 public final class EndpointStats {
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
+    private static final int SLOWEST_KEPT = 3;
+
+    private record SlowRequest(String requestId, int status, long nanos) {
+    }
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
@@ -50,6 +54,10 @@ public final class EndpointStats {
         private final ConcurrentHashMap<Integer, Timer> timers = new ConcurrentHashMap<>();
         private Histogram cumulative = new Histogram(HIGHEST_MICROS, 3);
         private Histogram interval;
+        /** The slowest requests since the last reset, slowest first, so a report's outlier can be found in the log. */
+        private final List<SlowRequest> slowest = new ArrayList<>(SLOWEST_KEPT + 1);
+        /** Duration a request must exceed to enter {@link #slowest}: read without the lock on every request. */
+        private volatile long slowestFloor;
 
         Route(String name, String method, String pattern, MeterRegistry registry) {
             this.name = name;
@@ -78,6 +86,24 @@ public final class EndpointStats {
             timer.record(nanos, TimeUnit.NANOSECONDS);
         }
 
+        /** Keeps the request among the route's slowest if it is one; one volatile read when it is not. */
+        public void offerSlowest(String requestId, int status, long nanos) {
+            if (nanos <= slowestFloor) {
+                return;
+            }
+            synchronized (this) {
+                int i = 0;
+                while (i < slowest.size() && slowest.get(i).nanos() >= nanos) {
+                    i++;
+                }
+                slowest.add(i, new SlowRequest(requestId, status, nanos));
+                if (slowest.size() > SLOWEST_KEPT) {
+                    slowest.removeLast();
+                }
+                slowestFloor = slowest.size() == SLOWEST_KEPT ? slowest.getLast().nanos() : 0;
+            }
+        }
+
         synchronized Map<String, Object> snapshot() {
             interval = recorder.getIntervalHistogram(interval);
             cumulative.add(interval);
@@ -94,12 +120,23 @@ public final class EndpointStats {
             m.put("p99Ms", empty ? null : h.getValueAtPercentile(99) / 1000.0);
             m.put("maxMs", empty ? null : h.getMaxValue() / 1000.0);
             m.put("meanMs", empty ? null : Math.round(h.getMean()) / 1000.0);
+            m.put("slowestRequests", slowest.stream().map(r -> Map.of("requestId", r.requestId(), "status", r.status(),
+                    "ms", r.nanos() / 1_000_000.0)).toList());
             return m;
+        }
+
+        /** Folds pending records in and returns a copy of everything recorded since the last reset. */
+        synchronized Histogram cumulativeCopy() {
+            interval = recorder.getIntervalHistogram(interval);
+            cumulative.add(interval);
+            return cumulative.copy();
         }
 
         synchronized void reset() {
             interval = recorder.getIntervalHistogram(interval);
             cumulative = new Histogram(HIGHEST_MICROS, 3);
+            slowest.clear();
+            slowestFloor = 0;
             count.reset();
             clientErrors.reset();
             serverErrors.reset();
@@ -117,6 +154,68 @@ public final class EndpointStats {
                 .sorted(Comparator.comparingDouble((Map<String, Object> m) -> (double) m.get("p95Ms")).reversed())
                 .limit(5).map(m -> Map.of("route", m.get("route"), "p95Ms", m.get("p95Ms"))).toList());
         return body;
+    }
+
+    /**
+     * Returns a view for one live subscriber: each {@link IntervalView#next()} gives per-route rates and exact
+     * percentiles of the requests since the previous call, computed as the difference of cumulative histograms, so
+     * any number of subscribers can watch without disturbing each other or the cumulative figures.
+     */
+    public IntervalView intervalView() {
+        return new IntervalView();
+    }
+
+    /** Per-interval figures for one subscriber. */
+    public final class IntervalView {
+        private final Map<String, Histogram> previous = new java.util.HashMap<>();
+        private final Map<String, long[]> previousErrors = new java.util.HashMap<>();
+        private long previousNanos = System.nanoTime();
+
+        private IntervalView() {
+            next(); // the first interval starts now, not at the last reset
+        }
+
+        /** Returns the figures of every route that served requests since the previous call, busiest first. */
+        public Map<String, Object> next() {
+            long now = System.nanoTime();
+            double seconds = Math.max(1e-3, (now - previousNanos) / 1e9);
+            previousNanos = now;
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Route r : routes.values()) {
+                Histogram current = r.cumulativeCopy();
+                long[] errors = {r.clientErrors.sum(), r.serverErrors.sum()};
+                Histogram before = previous.put(r.name, current);
+                long[] errorsBefore = previousErrors.put(r.name, errors);
+                Histogram delta = current.copy();
+                if (before != null && before.getTotalCount() <= current.getTotalCount()) {
+                    try {
+                        delta.subtract(before);
+                    } catch (IllegalArgumentException reset) {
+                        delta = current.copy(); // the route was reset in between: all of it is new
+                    }
+                }
+                if (delta.getTotalCount() == 0) {
+                    continue;
+                }
+                boolean wasReset = before == null || before.getTotalCount() > current.getTotalCount();
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("route", r.name);
+                m.put("count", delta.getTotalCount());
+                m.put("perSecond", Math.round(delta.getTotalCount() / seconds * 10) / 10.0);
+                m.put("p50Ms", delta.getValueAtPercentile(50) / 1000.0);
+                m.put("p95Ms", delta.getValueAtPercentile(95) / 1000.0);
+                m.put("p99Ms", delta.getValueAtPercentile(99) / 1000.0);
+                m.put("maxMs", delta.getMaxValue() / 1000.0);
+                m.put("clientErrors", wasReset || errorsBefore == null ? errors[0] : errors[0] - errorsBefore[0]);
+                m.put("errors", wasReset || errorsBefore == null ? errors[1] : errors[1] - errorsBefore[1]);
+                rows.add(m);
+            }
+            rows.sort(Comparator.comparingLong((Map<String, Object> m) -> (long) m.get("count")).reversed());
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("intervalSeconds", Math.round(seconds * 1000) / 1000.0);
+            body.put("endpoints", rows);
+            return body;
+        }
     }
 
     /** Clears every route's counts and histograms (between harness runs). */

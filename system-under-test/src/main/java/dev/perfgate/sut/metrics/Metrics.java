@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final HeapPeak heapPeak = new HeapPeak();
 
     public Metrics() {
         registry.config().commonTags("application", "perfgate-sut");
@@ -22,6 +23,14 @@ public final class Metrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        io.micrometer.core.instrument.Gauge.builder("perfgate.jvm.heap.peak", heapPeak, HeapPeak::peakBytes)
+                .baseUnit("bytes").description("Most heap held at once since start or the last metrics reset")
+                .register(registry);
+    }
+
+    /** Returns the heap's peak use since start or the last metrics reset. */
+    public HeapPeak heapPeak() {
+        return heapPeak;
     }
 
     /** Returns the registry every component registers with. */
@@ -36,6 +45,7 @@ public final class Metrics implements AutoCloseable {
 
     @Override
     public void close() {
+        heapPeak.close();
         gc.close();
         registry.close();
     }

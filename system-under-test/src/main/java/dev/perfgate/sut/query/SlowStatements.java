@@ -147,6 +147,26 @@ public final class SlowStatements implements AutoCloseable {
         return m;
     }
 
+    /** Returns how many slow statements were seen since the last reset. */
+    public long seen() {
+        return seen.sum();
+    }
+
+    /** Returns the most recent slow statements, newest first, without their SQL and plans (the live summary's). */
+    public List<Map<String, Object>> latest(int n) {
+        List<Map<String, Object>> out = new ArrayList<>(n);
+        synchronized (recent) {
+            for (Map<String, Object> e : recent) {
+                if (out.size() == n) {
+                    break;
+                }
+                out.add(Map.of("at", e.get("at"), "route", e.get("route"), "fingerprint", e.get("fingerprint"),
+                        "durationMs", e.get("durationMs")));
+            }
+        }
+        return out;
+    }
+
     /** Clears the log (between harness runs); plans already taken are not repeated within ten minutes. */
     public void reset() {
         seen.reset();

@@ -133,6 +133,10 @@ class CacheHttpTest {
         assertThat(second.status()).isEqualTo(404);
         assertThat(second.header("X-Cache")).isEqualTo("L1");
         assertThat(second.queryCount()).isZero();
+        // the same error, told to each request under its own id
+        assertThat(second.json().path("requestId")).isNotEqualTo(first.json().path("requestId"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) first.json()).remove("requestId");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) second.json()).remove("requestId");
         assertThat(second.json()).isEqualTo(first.json());
     }
 

@@ -1,0 +1,273 @@
+package dev.perfgate.sut.http;
+
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.perfgate.sut.cache.TwoLevelCache;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.domain.Analytics;
+import dev.perfgate.sut.metrics.EndpointStats;
+import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.SlowStatements;
+
+/**
+ * The live streams (Server-Sent Events): an organization's dashboard figures, and the service's own performance
+ * summary for a terminal or browser monitor.
+ *
+ * <p><b>Dashboard ids and resuming.</b> An event id is {@code <sequence>-<content hash>}. A dashboard only needs its
+ * latest figures, so a reconnecting client is not sent the events it missed; instead the id tells the service what
+ * the client already shows: if the figures are unchanged it gets no event until they change (only heartbeats), and
+ * if they changed it gets the current figures at once, numbered after the last one it saw. The id carries all the
+ * state, so a client can resume on any node of the service.
+ *
+ * <p>Each stream holds a virtual thread and, only while it computes figures, a pooled connection. Streams end when
+ * the client goes away (the next write fails) or when the service stops.
+ */
+public final class LiveEndpoints implements AutoCloseable {
+    private static final Pattern DASHBOARD_ID = Pattern.compile("(\\d{1,18})-([0-9a-f]{16})");
+    private static final Pattern SEQUENCE_ID = Pattern.compile("\\d{1,18}");
+    private static final int LATEST_SLOW = 5;
+
+    private final Analytics analytics;
+    private final Database db;
+    private final EndpointStats stats;
+    private final TwoLevelCache cache;
+    private final SlowStatements slow;
+    private final QueryMonitor queries;
+    private final RateLimiter limiter;
+    private final long intervalNanos;
+    private final long heartbeatNanos;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicInteger dashboardStreams = new AtomicInteger();
+    private final AtomicInteger metricsStreams = new AtomicInteger();
+
+    /**
+     * @param cache   the cache, or null when it is off
+     * @param limiter the rate limiter, or null when limits are off
+     */
+    public LiveEndpoints(Analytics analytics, Database db, EndpointStats stats, TwoLevelCache cache,
+                         SlowStatements slow, QueryMonitor queries, RateLimiter limiter, int intervalMs,
+                         int heartbeatMs) {
+        this.analytics = analytics;
+        this.db = db;
+        this.stats = stats;
+        this.cache = cache;
+        this.slow = slow;
+        this.queries = queries;
+        this.limiter = limiter;
+        this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
+    }
+
+    /** Registers the routes. */
+    public void register(Routes routes) {
+        routes.stream("/api/analytics/live", this::dashboard)
+                .stream("/api/performance/metrics/stream", this::metrics);
+    }
+
+    /** Returns the open streams, for the metrics endpoint. */
+    public Map<String, Object> snapshot() {
+        return Map.of("analyticsLive", dashboardStreams.get(), "metricsStream", metricsStreams.get());
+    }
+
+    /** Ends every open stream (their loops return and the responses complete) before the server stops. */
+    @Override
+    public void close() {
+        closing.countDown();
+    }
+
+    private ApiResponse dashboard(ApiRequest r) throws Exception {
+        r.allowParams("org");
+        long org = r.requiredId("org");
+        String lastId = r.header("Last-Event-ID").orElse(null);
+        long sequence = 0;
+        String shown = null;
+        if (lastId != null && !lastId.isEmpty()) {
+            Matcher m = DASHBOARD_ID.matcher(lastId);
+            if (!m.matches()) {
+                throw ApiException.badRequest("Last-Event-ID", "Last-Event-ID was \"" + abbreviate(lastId)
+                        + "\", must be an id this stream sent: <sequence>-<16 hex digits>");
+            }
+            sequence = Long.parseLong(m.group(1));
+            shown = m.group(2);
+        }
+        byte[] first = Json.bytes(analytics.dashboard(org)); // an unknown organization is a 404 before the stream
+        long startSequence = sequence;
+        String startShown = shown;
+        return new ApiResponse(200, new ApiResponse.Streamed(EventStream.CONTENT_TYPE,
+                out -> streamDashboard(org, startSequence, startShown, first, out)), streamHeaders());
+    }
+
+    private void streamDashboard(long org, long sequence, String shown, byte[] first, OutputStream out)
+            throws Exception {
+        dashboardStreams.incrementAndGet();
+        try {
+            EventStream events = new EventStream(out);
+            events.retry(TimeUnit.NANOSECONDS.toMillis(intervalNanos));
+            byte[] figures = first;
+            long nextTick = System.nanoTime() + intervalNanos;
+            while (true) {
+                if (figures != null) {
+                    String hash = hash(figures);
+                    if (!hash.equals(shown)) {
+                        sequence++;
+                        events.event(sequence + "-" + hash, "dashboard", figures);
+                        shown = hash;
+                    }
+                    figures = null;
+                }
+                if (events.idleNanos() >= heartbeatNanos) {
+                    events.comment("heartbeat");
+                }
+                long wait = Math.min(nextTick - System.nanoTime(), heartbeatNanos - events.idleNanos());
+                if (wait > 0 && closing.await(wait, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                if (System.nanoTime() >= nextTick) {
+                    nextTick = System.nanoTime() + intervalNanos;
+                    try {
+                        figures = tick("GET /api/analytics/live", () -> Json.bytes(analytics.dashboard(org)));
+                    } catch (SQLException e) {
+                        ApiException error = Routes.fromSql(e);
+                        // the stream stays open: the next tick tries again, and the client keeps its figures
+                        events.event(null, "error", Json.bytes(Map.of("error",
+                                error == null ? "database_error" : error.code(), "message", e.getMessage())));
+                    } catch (ApiException e) {
+                        events.event(null, "error", Json.bytes(Map.of("error", e.code(), "message", e.getMessage())));
+                        return; // the organization is gone
+                    }
+                }
+            }
+        } finally {
+            dashboardStreams.decrementAndGet();
+        }
+    }
+
+    private ApiResponse metrics(ApiRequest r) {
+        r.allowParams("intervalMs");
+        long interval = TimeUnit.MILLISECONDS.toNanos(r.intParam("intervalMs",
+                (int) TimeUnit.NANOSECONDS.toMillis(intervalNanos), 100, 60_000));
+        long sequence = r.header("Last-Event-ID").filter(id -> SEQUENCE_ID.matcher(id).matches())
+                .map(Long::parseLong).orElse(0L);
+        return new ApiResponse(200, new ApiResponse.Streamed(EventStream.CONTENT_TYPE,
+                out -> streamMetrics(interval, sequence, out)), streamHeaders());
+    }
+
+    private void streamMetrics(long interval, long sequence, OutputStream out) throws Exception {
+        metricsStreams.incrementAndGet();
+        try {
+            EventStream events = new EventStream(out);
+            events.retry(TimeUnit.NANOSECONDS.toMillis(interval));
+            EndpointStats.IntervalView view = stats.intervalView();
+            long[] cacheBefore = cacheCounts();
+            long slowBefore = slow.seen();
+            long rejectedBefore = rejected();
+            while (!closing.await(interval, TimeUnit.NANOSECONDS)) {
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("at", Instant.now().toString());
+                Map<String, Object> endpoints = view.next();
+                List<?> rows = (List<?>) endpoints.get("endpoints");
+                long requests = rows.stream().mapToLong(m -> (long) ((Map<?, ?>) m).get("count")).sum();
+                summary.put("intervalSeconds", endpoints.get("intervalSeconds"));
+                summary.put("requests", requests);
+                summary.put("perSecond", Math.round(requests / (double) endpoints.get("intervalSeconds") * 10) / 10.0);
+                summary.put("endpoints", rows);
+                summary.put("pools", Map.of("write", PerformanceEndpoints.pool(db.writePool()),
+                        "read", PerformanceEndpoints.pool(db.readPool())));
+                long[] cacheNow = cacheCounts();
+                long lookups = cacheNow[0] - cacheBefore[0];
+                long hits = cacheNow[1] - cacheBefore[1];
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("enabled", cache != null);
+                c.put("lookups", Math.max(0, lookups));
+                c.put("hitRatio", lookups <= 0 ? null : Math.round(10_000.0 * hits / lookups) / 10_000.0);
+                summary.put("cache", c);
+                cacheBefore = cacheNow;
+                long slowNow = slow.seen();
+                summary.put("slowStatements", Map.of("new", Math.max(0, slowNow - slowBefore),
+                        "latest", slow.latest(LATEST_SLOW)));
+                slowBefore = slowNow;
+                long rejectedNow = rejected();
+                summary.put("rateLimited", Math.max(0, rejectedNow - rejectedBefore));
+                rejectedBefore = rejectedNow;
+                Runtime rt = Runtime.getRuntime();
+                summary.put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
+                summary.put("streams", snapshot());
+                events.event(Long.toString(++sequence), "metrics", Json.bytes(summary));
+            }
+        } finally {
+            metricsStreams.decrementAndGet();
+        }
+    }
+
+    /** Runs one tick's queries as a request of its own, so the N+1 detector judges each tick separately. */
+    private <T> T tick(String route, SqlCall<T> call) throws SQLException {
+        queries.end();
+        queries.begin(route);
+        return call.run();
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T run() throws SQLException;
+    }
+
+    /** Returns lookups and hits (L1 + L2) over every cache, since start or the last reset. */
+    private long[] cacheCounts() {
+        if (cache == null) {
+            return new long[2];
+        }
+        long lookups = 0;
+        long hits = 0;
+        Object caches = cache.snapshot().get("caches");
+        if (caches instanceof Map<?, ?> byName) {
+            for (Object value : byName.values()) {
+                if (value instanceof Map<?, ?> m) {
+                    lookups += ((Number) m.get("requests")).longValue();
+                    hits += ((Number) m.get("l1Hits")).longValue() + ((Number) m.get("l2Hits")).longValue();
+                }
+            }
+        }
+        return new long[] {lookups, hits};
+    }
+
+    private long rejected() {
+        if (limiter == null) {
+            return 0;
+        }
+        long total = 0;
+        for (Object tier : ((Map<?, ?>) limiter.snapshot().get("tiers")).values()) {
+            total += (long) ((Map<?, ?>) tier).get("rejected");
+        }
+        return total;
+    }
+
+    private static Map<String, String> streamHeaders() {
+        // X-Accel-Buffering: nginx (and proxies that copy it) pass each event on instead of buffering the stream
+        return Map.of("Cache-Control", "no-store", "X-Accel-Buffering", "no");
+    }
+
+    private static String hash(byte[] figures) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(figures), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+    }
+}

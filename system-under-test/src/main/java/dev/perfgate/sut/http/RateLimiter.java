@@ -1,0 +1,207 @@
+package dev.perfgate.sut.http;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Per-client token buckets (Bucket4j), one per API key or, for requests without a key, per remote address; each
+ * client's bucket takes the limits of its tier. A request that finds its bucket empty is refused with 429 and
+ * {@code Retry-After}, the seconds until a token is back.
+ *
+ * <p>Buckets live in a bounded Caffeine map that forgets clients idle for ten minutes, so a scan from many addresses
+ * cannot grow memory without bound; a forgotten client starts again with a full bucket, which is what it would have
+ * by then anyway.
+ */
+public final class RateLimiter {
+    /** Tier of requests without an API key. */
+    public static final String ANONYMOUS = "anonymous";
+    /** The request header that carries an API key. */
+    public static final String API_KEY_HEADER = "X-Api-Key";
+    private static final Pattern TIER = Pattern.compile("([a-z][a-z0-9_-]*)=(\\d+)/(s|m|h)(?::(\\d+))?");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    private static final long MAX_CLIENTS = 100_000;
+
+    /** A tier: {@code tokens} per {@code period}, refilled continuously, holding at most {@code burst}. */
+    public record Tier(String name, long tokens, Duration period, long burst) {
+        /** Returns the sustained rate in requests per second. */
+        public double perSecond() {
+            return tokens * 1e9 / period.toNanos();
+        }
+    }
+
+    /** What the limiter decided for one request. */
+    public record Decision(boolean allowed, Tier tier, long remaining, long retryAfterSeconds) {
+    }
+
+    private final Map<String, Tier> tiers;
+    private final Map<String, String> apiKeys;
+    private final TimeMeter clock;
+    private final Cache<String, Bucket> buckets;
+    private final Map<String, Counter[]> counters = new LinkedHashMap<>();
+
+    /**
+     * @param tiers   the tiers, one of them named {@value #ANONYMOUS}
+     * @param apiKeys API key to tier name
+     * @param clock   the time source of every bucket (tests pass a manual one)
+     */
+    public RateLimiter(List<Tier> tiers, Map<String, String> apiKeys, TimeMeter clock, MeterRegistry registry) {
+        this.tiers = new LinkedHashMap<>();
+        tiers.forEach(t -> this.tiers.put(t.name(), t));
+        this.apiKeys = Map.copyOf(apiKeys);
+        this.clock = clock;
+        this.buckets = Caffeine.newBuilder().maximumSize(MAX_CLIENTS).expireAfterAccess(10, TimeUnit.MINUTES).build();
+        for (Tier t : tiers) {
+            counters.put(t.name(), new Counter[] {
+                    Counter.builder("perfgate.ratelimit.requests").tag("tier", t.name()).tag("outcome", "allowed")
+                            .description("Requests checked by the rate limiter").register(registry),
+                    Counter.builder("perfgate.ratelimit.requests").tag("tier", t.name()).tag("outcome", "rejected")
+                            .description("Requests checked by the rate limiter").register(registry)});
+            Gauge.builder("perfgate.ratelimit.rate", t, Tier::perSecond).tag("tier", t.name())
+                    .description("Sustained requests per second a client of the tier may send").register(registry);
+            Gauge.builder("perfgate.ratelimit.burst", t, Tier::burst).tag("tier", t.name())
+                    .description("Requests a client of the tier may send at once").register(registry);
+        }
+        Gauge.builder("perfgate.ratelimit.clients", buckets, c -> c.estimatedSize())
+                .description("Clients with a bucket").register(registry);
+    }
+
+    /** Returns whether a path is never limited: health checks and metrics must keep answering under any load. */
+    public static boolean exempt(String path) {
+        return path.startsWith("/api/performance/") || path.equals("/metrics");
+    }
+
+    /**
+     * Takes one token from the client's bucket.
+     *
+     * @param apiKey        the request's API key, or null
+     * @param remoteAddress the peer's address, the client of a request without a key
+     * @throws ApiException 401 when the key is not one the service knows
+     */
+    public Decision check(String apiKey, String remoteAddress) {
+        String client;
+        Tier tier;
+        if (apiKey != null) {
+            String tierName = apiKeys.get(apiKey);
+            if (tierName == null) {
+                throw new ApiException(401, "unknown_api_key", "the " + API_KEY_HEADER
+                        + " header does not name a known API key; send a valid key or none (anonymous limits apply)",
+                        null);
+            }
+            tier = tiers.get(tierName);
+            client = "key:" + apiKey;
+        } else {
+            tier = tiers.get(ANONYMOUS);
+            client = "addr:" + remoteAddress;
+        }
+        Tier t = tier;
+        ConsumptionProbe probe = buckets.get(client, k -> bucket(t)).tryConsumeAndReturnRemaining(1);
+        Counter[] c = counters.get(tier.name());
+        if (probe.isConsumed()) {
+            c[0].increment();
+            return new Decision(true, tier, probe.getRemainingTokens(), 0);
+        }
+        c[1].increment();
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
+        return new Decision(false, tier, 0, seconds);
+    }
+
+    private Bucket bucket(Tier tier) {
+        return Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(tier.burst()).refillGreedy(tier.tokens(), tier.period()).build())
+                .withCustomTimePrecision(clock)
+                .build();
+    }
+
+    /** Returns the limits and what they did since start: the metrics endpoint's {@code rateLimits} section. */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> byTier = new LinkedHashMap<>();
+        for (Tier t : tiers.values()) {
+            Counter[] c = counters.get(t.name());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("perSecond", t.perSecond());
+            m.put("burst", t.burst());
+            m.put("allowed", (long) c[0].count());
+            m.put("rejected", (long) c[1].count());
+            byTier.put(t.name(), m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("enabled", true);
+        body.put("clients", buckets.estimatedSize());
+        body.put("tiers", byTier);
+        return body;
+    }
+
+    /**
+     * Parses tiers: {@code name=TOKENS/UNIT[:BURST]} separated by commas, UNIT s, m or h, BURST defaulting to TOKENS;
+     * a tier named {@value #ANONYMOUS} is required.
+     *
+     * @throws IllegalArgumentException naming the part that is wrong
+     */
+    public static List<Tier> parseTiers(String spec) {
+        Map<String, Tier> tiers = new LinkedHashMap<>();
+        for (String part : spec.split(",")) {
+            Matcher m = TIER.matcher(part.strip());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("\"" + part.strip() + "\" must look like name=TOKENS/UNIT[:BURST]"
+                        + " with UNIT s, m or h (e.g. anonymous=50/s:100)");
+            }
+            long tokens = Long.parseLong(m.group(2));
+            long burst = m.group(4) == null ? tokens : Long.parseLong(m.group(4));
+            if (tokens < 1 || burst < 1 || tokens > 1_000_000 || burst > 1_000_000) {
+                throw new IllegalArgumentException("\"" + part.strip() + "\": tokens and burst must be 1 to 1000000");
+            }
+            Duration period = switch (m.group(3)) {
+                case "s" -> Duration.ofSeconds(1);
+                case "m" -> Duration.ofMinutes(1);
+                default -> Duration.ofHours(1);
+            };
+            if (tiers.put(m.group(1), new Tier(m.group(1), tokens, period, burst)) != null) {
+                throw new IllegalArgumentException("tier " + m.group(1) + " is given twice");
+            }
+        }
+        if (!tiers.containsKey(ANONYMOUS)) {
+            throw new IllegalArgumentException("must define the tier " + ANONYMOUS + " (requests without an API key)");
+        }
+        return List.copyOf(tiers.values());
+    }
+
+    /**
+     * Parses API keys: {@code key=tier} separated by commas, each key 16 to 128 letters, digits, - or _.
+     *
+     * @throws IllegalArgumentException naming the part that is wrong (a key itself is never echoed)
+     */
+    public static Map<String, String> parseKeys(String spec, Set<String> tierNames) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        int n = 0;
+        for (String part : spec.split(",")) {
+            n++;
+            String[] kv = part.strip().split("=", 2);
+            if (kv.length != 2 || !KEY.matcher(kv[0]).matches()) {
+                throw new IllegalArgumentException("entry " + n + " must be key=tier with a key of 16 to 128 letters,"
+                        + " digits, - or _");
+            }
+            if (!tierNames.contains(kv[1])) {
+                throw new IllegalArgumentException("entry " + n + " names tier \"" + kv[1]
+                        + "\", which SUT_RATE_LIMITS does not define (" + String.join(", ", tierNames) + ")");
+            }
+            keys.put(kv[0], kv[1]);
+        }
+        return keys;
+    }
+}
