@@ -20,10 +20,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.perfgate.sut.cache.Codec;
+import dev.perfgate.sut.http.ResponseEncoding;
 
 /**
  * Compression candidates for cache values and responses on the service's real JSON bodies: java.util.zip deflate at
- * levels 1, 6 and 9, LZ4 (lz4-java, fastest instance) and zstd (zstd-jni) at levels 1 and 3. Time per compression
+ * levels 1, 6 and 9, LZ4 (lz4-java, fastest instance), zstd (zstd-jni) at levels 1 and 3, and the service's own
+ * response codings as it runs them (Brotli quality 4 through brotli4j, gzip at level 1). Time per compression
  * here; each payload's compressed size per algorithm is printed at set-up (and {@link #ratios} computes it for the
  * before/after table), so that speed and ratio are read together.
  *
@@ -39,7 +41,7 @@ public class CompressionBenchmark {
     @Param({"vendor-search-100", "dashboard", "client-detail"})
     public String payload;
 
-    @Param({"deflate-1", "deflate-6", "deflate-9", "lz4", "zstd-1", "zstd-3"})
+    @Param({"deflate-1", "deflate-6", "deflate-9", "lz4", "zstd-1", "zstd-3", "br-4", "http-gzip"})
     public String algorithm;
 
     private byte[] json;
@@ -65,6 +67,9 @@ public class CompressionBenchmark {
             case "lz4" -> LZ4.compress(input);
             case "zstd-1" -> Zstd.compress(input, 1);
             case "zstd-3" -> Zstd.compress(input, 3);
+            // the service's response codings exactly as it runs them: Brotli quality 4 and gzip (deflate-1 framed)
+            case "br-4" -> ResponseEncoding.encode(ResponseEncoding.Coding.BR, input);
+            case "http-gzip" -> ResponseEncoding.encode(ResponseEncoding.Coding.GZIP, input);
             default -> throw new IllegalArgumentException("unknown algorithm " + algorithm);
         };
     }
@@ -72,7 +77,8 @@ public class CompressionBenchmark {
     /** Compressed size as a fraction of the input, per algorithm, for one payload. */
     static Map<String, Double> ratios(byte[] input) {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
-        for (String a : new String[] {"deflate-1", "deflate-6", "deflate-9", "lz4", "zstd-1", "zstd-3"}) {
+        for (String a : new String[] {"deflate-1", "deflate-6", "deflate-9", "lz4", "zstd-1", "zstd-3", "br-4",
+                "http-gzip"}) {
             out.put(a, (double) compress(a, input).length / input.length);
         }
         return out;

@@ -52,6 +52,14 @@ public class EndpointStatsBenchmark {
         route.record(200, duration());
     }
 
+    /** What Routes does per request since it keeps each route's slowest requests: record, then offer. */
+    @Benchmark
+    public void routeRecordAndSlowest() {
+        long nanos = duration();
+        route.record(200, nanos);
+        route.offerSlowest("req-1", 200, nanos);
+    }
+
     @Benchmark
     public void rawHdrRecorder() {
         raw.recordValue(duration() / 1000);

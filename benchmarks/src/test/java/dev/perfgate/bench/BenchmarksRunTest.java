@@ -21,7 +21,7 @@ class BenchmarksRunTest {
     @ParameterizedTest
     @ValueSource(strings = {"EndpointStatsBenchmark", "QueryInterceptionBenchmark", "CacheBenchmark", "CodecBenchmark",
             "CompressionBenchmark", "QueryPatternsBenchmark", "PoolBenchmark", "PlanAnalyzerBenchmark",
-            "SerializationBenchmark"})
+            "SerializationBenchmark", "RateLimitBenchmark"})
     void everyBenchmarkRuns(String benchmark) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("dev\\.perfgate\\.bench\\." + benchmark + "\\.")
@@ -31,7 +31,7 @@ class BenchmarksRunTest {
             options.param("payload", "client-detail"); // one real payload is enough to prove it runs
         }
         if (benchmark.equals("CompressionBenchmark")) {
-            options.param("algorithm", "deflate-1", "lz4", "zstd-1");
+            options.param("algorithm", "deflate-1", "lz4", "zstd-1", "br-4", "http-gzip");
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         assertThat(results).isNotEmpty();

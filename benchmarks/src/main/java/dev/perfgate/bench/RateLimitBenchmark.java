@@ -1,0 +1,77 @@
+package dev.perfgate.bench;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import dev.perfgate.sut.http.RateLimiter;
+import dev.perfgate.sut.http.ResponseEncoding;
+
+/**
+ * What every request pays before its endpoint runs: the rate limiter's check (find the client's bucket among 1,000
+ * clients in a Caffeine map, take a token, count it) beside a raw Bucket4j {@code tryConsumeAndReturnRemaining} on
+ * a bucket already at hand; and choosing a response coding from a browser's {@code Accept-Encoding}. Limits are set
+ * so high that no bucket ever empties: the cost of the allowed path is what is measured.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar RateLimitBenchmark -rf json -rff rate-limit.json}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@Threads(2)
+public class RateLimitBenchmark {
+    private static final int CLIENTS = 1000;
+    private RateLimiter limiter;
+    private Bucket raw;
+    private String[] addresses;
+    private ResponseEncoding encoding;
+
+    @Setup
+    public void setUp() {
+        limiter = new RateLimiter(RateLimiter.parseTiers("anonymous=1000000/s:1000000"), Map.of(),
+                TimeMeter.SYSTEM_NANOTIME, new SimpleMeterRegistry());
+        raw = Bucket.builder().addLimit(Bandwidth.builder().capacity(1_000_000)
+                .refillGreedy(1_000_000, Duration.ofSeconds(1)).build()).build();
+        addresses = new String[CLIENTS];
+        for (int i = 0; i < CLIENTS; i++) {
+            addresses[i] = "10.0." + (i / 256) + "." + (i % 256);
+        }
+        encoding = new ResponseEncoding(java.util.List.of(ResponseEncoding.Coding.values()), 1024);
+    }
+
+    @Benchmark
+    public RateLimiter.Decision limiterCheck() {
+        return limiter.check(null, addresses[ThreadLocalRandom.current().nextInt(CLIENTS)]);
+    }
+
+    @Benchmark
+    public ConsumptionProbe rawBucket4j() {
+        return raw.tryConsumeAndReturnRemaining(1);
+    }
+
+    @Benchmark
+    public ResponseEncoding.Coding chooseCoding() {
+        return encoding.choose("gzip, deflate, br, zstd");
+    }
+}
