@@ -15,7 +15,7 @@ public final class RequestIds {
     /** The header that carries the id both ways. */
     public static final String HEADER = "X-Request-Id";
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final String PREFIX = HexFormat.of().formatHex(SecureRandom.getSeed(4)) + "-";
+    private static final String PREFIX = HexFormat.of().toHexDigits(new SecureRandom().nextInt()) + "-";
     private static final AtomicLong NEXT = new AtomicLong();
 
     private RequestIds() {

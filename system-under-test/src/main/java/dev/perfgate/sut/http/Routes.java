@@ -301,7 +301,8 @@ public final class Routes {
             headers.put("Allow", String.join(", ", m.allowed));
         }
         if (error.status() == 401) {
-            headers.put("WWW-Authenticate", "Bearer");
+            headers.put("WWW-Authenticate", error.code().equals("unknown_api_key")
+                    ? "ApiKey header=\"" + RateLimiter.API_KEY_HEADER + "\"" : "Bearer");
         }
         try {
             return send(req, res, new ApiResponse(error.status(), body, headers));

@@ -84,5 +84,6 @@ class RateLimitHttpTest {
         Http.Response r = http.get("/api/vendors?size=1", "X-Api-Key", "nobody-knows-this-key");
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().path("error").asText()).isEqualTo("unknown_api_key");
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("ApiKey header=\"X-Api-Key\"");
     }
 }
