@@ -77,6 +77,8 @@ public final class ClientExport implements AutoCloseable {
     private final long orgId;
     private final long rows;
     private final int fetchSize;
+    /** Rows between flushes: a fetch's worth, or never for the in-memory baseline. */
+    private final int flushEvery;
     private ResultSet cursor;
 
     private ClientExport(Connection connection, PreparedStatement statement, long orgId, long rows, int fetchSize) {
@@ -85,11 +87,15 @@ public final class ClientExport implements AutoCloseable {
         this.orgId = orgId;
         this.rows = rows;
         this.fetchSize = fetchSize;
+        this.flushEvery = fetchSize > 0 ? fetchSize : Integer.MAX_VALUE;
     }
 
     /**
      * Opens an export: borrows a read connection, starts the snapshot, checks the organization and counts its rows.
      * Every failure here is an ordinary error response; the caller must {@link #close()} what it gets.
+     *
+     * @param fetchSize rows per fetch from the cursor; 0 is the naive way (the baseline): pgjdbc then reads the
+     *                  whole result into memory before the first row is handed over
      */
     public static ClientExport open(Database db, long orgId, int fetchSize) throws SQLException {
         Connection c = db.readConnection();
@@ -171,7 +177,7 @@ public final class ClientExport implements AutoCloseable {
                 if (lines) {
                     g.writeRaw('\n');
                 }
-                if (++written % fetchSize == 0) {
+                if (++written % flushEvery == 0) {
                     g.flush();
                 }
             }
@@ -221,7 +227,7 @@ public final class ClientExport implements AutoCloseable {
                 g.writeString(timestamp(cursor, 14));
                 g.writeString(timestamp(cursor, 15));
                 g.writeEndArray();
-                if (++written % fetchSize == 0) {
+                if (++written % flushEvery == 0) {
                     g.flush();
                 }
             }

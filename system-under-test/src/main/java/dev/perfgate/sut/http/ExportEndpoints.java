@@ -1,5 +1,6 @@
 package dev.perfgate.sut.http;
 
+import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +30,25 @@ public final class ExportEndpoints {
         long org = r.requiredId("org");
         ClientExport.Format format = ClientExport.Format.valueOf(r.enumParam("format", FORMATS).orElse("json")
                 .toUpperCase(Locale.ROOT));
-        ClientExport export = ClientExport.open(db, org, fetchSize); // a missing organization is a 404 here
+        boolean baseline = r.mode() == PerfMode.BASELINE;
+        // a missing organization is a 404 here
+        ClientExport export = ClientExport.open(db, org, baseline ? 0 : fetchSize);
+        Map<String, String> headers = Map.of("X-Export-Rows", Long.toString(export.rows()),
+                "Content-Disposition", "attachment; filename=\"" + export.fileName(format) + "\"",
+                "Cache-Control", "no-store");
+        if (baseline) {
+            // the naive export, kept so its cost can be measured: the whole result in memory (no cursor), then the
+            // whole document in memory, then one send; the same bytes as the stream
+            ByteArrayOutputStream document = new ByteArrayOutputStream();
+            try (export) {
+                export.write(format, document);
+            }
+            return new ApiResponse(200, new ApiResponse.Raw(format.contentType(), document.toByteArray()), headers);
+        }
         return new ApiResponse(200, new ApiResponse.Streamed(format.contentType(), out -> {
             try (export) {
                 export.write(format, out);
             }
-        }), Map.of("X-Export-Rows", Long.toString(export.rows()),
-                "Content-Disposition", "attachment; filename=\"" + export.fileName(format) + "\"",
-                "Cache-Control", "no-store"));
+        }), headers);
     }
 }
