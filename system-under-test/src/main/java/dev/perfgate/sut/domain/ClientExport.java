@@ -123,7 +123,11 @@ public final class ClientExport implements AutoCloseable {
                     ResultSet.CONCUR_READ_ONLY);
             rowsStatement.setFetchSize(fetchSize);
             rowsStatement.setLong(1, orgId);
-            return new ClientExport(c, rowsStatement, orgId, count, fetchSize);
+            ClientExport export = new ClientExport(c, rowsStatement, orgId, count, fetchSize);
+            // the first fetch runs the query (and any sort it needs) here, so that its failure, a statement timeout
+            // say, is still an ordinary error response rather than a stream cut off before its first byte
+            export.cursor = rowsStatement.executeQuery();
+            return export;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             c.close();
@@ -143,7 +147,6 @@ public final class ClientExport implements AutoCloseable {
 
     /** Writes every row in the format, flushing after each fetch; returns the rows written. */
     public long write(Format format, OutputStream out) throws SQLException, IOException {
-        cursor = statement.executeQuery();
         return switch (format) {
             case JSON, NDJSON -> writeJson(format == Format.NDJSON, out);
             case CSV -> writeCsv(out);
