@@ -36,6 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.perfgate.sut.Http;
+import dev.perfgate.sut.Sut;
 import dev.perfgate.sut.TestSut;
 import dev.perfgate.sut.domain.ClientExport;
 import dev.perfgate.sut.http.ResponseEncoding.Coding;
@@ -273,6 +274,31 @@ class ExportTest {
         HttpResponse<InputStream> again = open("ndjson");
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(again.body(), StandardCharsets.UTF_8))) {
             assertThat(lines.lines().count()).isEqualTo(COUPLES);
+        }
+    }
+
+    @Test
+    void queryTimeout_isAJson503_becauseTheQueryRunsBeforeTheResponseStarts() throws Exception {
+        Sut shared = TestSut.get();
+        try (Sut impatient = Sut.start(TestSut.config(java.util.Map.of("SUT_INFRA", "external",
+                "SUT_DB_URL", shared.infrastructure().primaryUrl(), "SUT_SEED_ON_START", "false",
+                "SUT_REDIS_URL", "none", "SUT_CACHE_ENABLED", "false", "SUT_DB_STATEMENT_TIMEOUT_MS", "300")));
+             Connection locker = shared.database().writePool().getConnection();
+             Statement lock = locker.createStatement()) {
+            // the row query joins budget_items and the count before it does not: holding that table makes exactly
+            // the row query wait past its statement timeout
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE budget_items IN ACCESS EXCLUSIVE MODE");
+            try {
+                Http.Response r = new Http("http://127.0.0.1:" + impatient.port())
+                        .get("/api/clients/export?org=" + org + "&format=csv");
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.json().path("error").asText()).isEqualTo("timeout");
+                assertThat(r.header("Retry-After")).isEqualTo("1");
+                assertThat(impatient.database().readPool().getHikariPoolMXBean().getActiveConnections()).isZero();
+            } finally {
+                locker.rollback();
+            }
         }
     }
 
