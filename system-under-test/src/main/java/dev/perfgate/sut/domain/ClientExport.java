@@ -129,8 +129,11 @@ public final class ClientExport implements AutoCloseable {
             export.cursor = rowsStatement.executeQuery();
             return export;
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            c.close();
+            try (c) {
+                c.rollback();
+            } catch (SQLException broken) {
+                e.addSuppressed(broken); // a broken connection: closing it lets the pool discard it
+            }
             throw e;
         }
     }

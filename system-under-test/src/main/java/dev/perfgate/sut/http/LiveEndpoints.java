@@ -159,8 +159,13 @@ public final class LiveEndpoints implements AutoCloseable {
         r.allowParams("intervalMs");
         long interval = TimeUnit.MILLISECONDS.toNanos(r.intParam("intervalMs",
                 (int) TimeUnit.NANOSECONDS.toMillis(intervalNanos), 100, 60_000));
-        long sequence = r.header("Last-Event-ID").filter(id -> SEQUENCE_ID.matcher(id).matches())
-                .map(Long::parseLong).orElse(0L);
+        String lastId = r.header("Last-Event-ID").orElse("");
+        if (!lastId.isEmpty() && !SEQUENCE_ID.matcher(lastId).matches()) {
+            throw ApiException.badRequest("Last-Event-ID", "Last-Event-ID was \"" + abbreviate(lastId)
+                    + "\", must be an id this stream sent: a sequence number");
+        }
+        // numbering goes on from the last event the client saw; the intervals it missed are not replayed
+        long sequence = lastId.isEmpty() ? 0 : Long.parseLong(lastId);
         return new ApiResponse(200, new ApiResponse.Streamed(EventStream.CONTENT_TYPE,
                 out -> streamMetrics(interval, sequence, out)), streamHeaders());
     }
@@ -174,7 +179,7 @@ public final class LiveEndpoints implements AutoCloseable {
             long[] cacheBefore = cacheCounts();
             long slowBefore = slow.seen();
             long rejectedBefore = rejected();
-            while (!closing.await(interval, TimeUnit.NANOSECONDS)) {
+            while (awaitTick(events, interval)) {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("at", Instant.now().toString());
                 Map<String, Object> endpoints = view.next();
@@ -210,6 +215,23 @@ public final class LiveEndpoints implements AutoCloseable {
         } finally {
             metricsStreams.decrementAndGet();
         }
+    }
+
+    /**
+     * Waits one interval, sending heartbeats meanwhile when the interval is longer than the heartbeat period;
+     * returns false when the service is stopping.
+     */
+    private boolean awaitTick(EventStream events, long interval) throws Exception {
+        long due = System.nanoTime() + interval;
+        for (long left = interval; left > 0; left = due - System.nanoTime()) {
+            if (closing.await(Math.min(left, heartbeatNanos - events.idleNanos()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+            if (events.idleNanos() >= heartbeatNanos) {
+                events.comment("heartbeat");
+            }
+        }
+        return true;
     }
 
     /** Runs one tick's queries as a request of its own, so the N+1 detector judges each tick separately. */

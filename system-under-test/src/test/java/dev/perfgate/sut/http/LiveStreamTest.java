@@ -151,6 +151,19 @@ class LiveStreamTest {
         assertThat(http.get("/api/analytics/live").json().path("field").asText()).isEqualTo("org");
         assertThat(http.get("/api/performance/metrics/stream?intervalMs=5").json().path("field").asText())
                 .isEqualTo("intervalMs");
+        assertThat(http.get("/api/performance/metrics/stream", "Last-Event-ID", "1-abc").json().path("field")
+                .asText()).isEqualTo("Last-Event-ID");
+    }
+
+    @Test
+    void metricsStream_withAnIntervalLongerThanTheHeartbeat_sendsHeartbeatsBetweenEvents() throws Exception {
+        try (Stream s = new Stream("/api/performance/metrics/stream?intervalMs=1000", "Last-Event-ID", "41")) {
+            assertThat(s.next().retry()).isEqualTo(1000);
+            Message first = s.next();
+            assertThat(first.comment()).isEqualTo("heartbeat"); // at 400 ms, before the first event at 1 s
+            Message event = s.nextEvent();
+            assertThat(event.id()).isEqualTo("42"); // numbering goes on from the client's last id
+        }
     }
 
     @Test
