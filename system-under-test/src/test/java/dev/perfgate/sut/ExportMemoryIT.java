@@ -38,8 +38,7 @@ class ExportMemoryIT {
     @Test
     void exportLargerThanTheHeap_completes_inBoundedMemory() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + HEAP_MB + "m", "-jar", JAR.toString())
-                .redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + HEAP_MB + "m", "-jar", JAR.toString());
         pb.environment().keySet().removeIf(k -> k.startsWith("SUT_"));
         pb.environment().put("SUT_PORT", "0");
         pb.environment().put("SUT_SCALE", "0.01");

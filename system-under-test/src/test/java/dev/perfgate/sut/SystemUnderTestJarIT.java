@@ -24,7 +24,7 @@ class SystemUnderTestJarIT {
     private static Process start(Map<String, String> settings) throws IOException {
         assertThat(JAR).exists();
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString()); // ProcessOutput reads both pipes
         pb.environment().keySet().removeIf(k -> k.startsWith("SUT_")); // the defaults are what is under test
         pb.environment().putAll(settings);
         return pb.start();
@@ -56,7 +56,9 @@ class SystemUnderTestJarIT {
     @Test
     void jar_badConfiguration_exitsWithKeyValueAndRule() throws Exception {
         Process p = start(Map.of("SUT_SCALE", "abc", "SUT_PORTT", "1"));
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // a few lines in all, so reading one pipe after the other cannot block the process
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(text).contains("SUT_SCALE was \"abc\", must be a number greater than 0 and at most 100")
