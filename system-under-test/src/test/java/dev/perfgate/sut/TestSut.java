@@ -66,6 +66,18 @@ public final class TestSut {
         return SutConfig.from(env, new Properties());
     }
 
+    /**
+     * Starts another service on the shared service's database (already migrated and seeded), with the given
+     * settings on top: a second node, or the same service configured differently for one test.
+     */
+    public static Sut startOnSharedDatabase(Map<String, String> overrides) throws SQLException {
+        Map<String, String> settings = new HashMap<>(overrides);
+        settings.put("SUT_INFRA", "external");
+        settings.put("SUT_DB_URL", get().infrastructure().primaryUrl());
+        settings.put("SUT_SEED_ON_START", "false");
+        return Sut.start(config(settings));
+    }
+
     /** Returns the base URL of the shared service. */
     public static String baseUrl() {
         return "http://127.0.0.1:" + get().port();

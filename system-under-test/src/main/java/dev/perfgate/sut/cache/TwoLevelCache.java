@@ -573,6 +573,18 @@ public final class TwoLevelCache implements AutoCloseable {
         return redis == null ? "NONE" : redis.breaker().getState().name();
     }
 
+    /** Returns lookups and hits (L1 + L2) over every cache since start or the last reset: the live summary's. */
+    public long[] lookupsAndHits() {
+        long lookups = 0;
+        long hits = 0;
+        for (Region r : regions.values()) {
+            long served = r.served.get(Level.L1).sum() + r.served.get(Level.L2).sum();
+            hits += served;
+            lookups += served + r.served.get(Level.LOAD).sum();
+        }
+        return new long[] {lookups, hits};
+    }
+
     /** Returns the statistics per cache and level, for {@code /api/performance/metrics}. */
     public Map<String, Object> snapshot() {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -76,7 +76,6 @@ public final class ClientExport implements AutoCloseable {
     private final PreparedStatement statement;
     private final long orgId;
     private final long rows;
-    private final int fetchSize;
     /** Rows between flushes: a fetch's worth, or never for the in-memory baseline. */
     private final int flushEvery;
     private ResultSet cursor;
@@ -86,7 +85,6 @@ public final class ClientExport implements AutoCloseable {
         this.statement = statement;
         this.orgId = orgId;
         this.rows = rows;
-        this.fetchSize = fetchSize;
         this.flushEvery = fetchSize > 0 ? fetchSize : Integer.MAX_VALUE;
     }
 

@@ -246,34 +246,12 @@ public final class LiveEndpoints implements AutoCloseable {
         T run() throws SQLException;
     }
 
-    /** Returns lookups and hits (L1 + L2) over every cache, since start or the last reset. */
     private long[] cacheCounts() {
-        if (cache == null) {
-            return new long[2];
-        }
-        long lookups = 0;
-        long hits = 0;
-        Object caches = cache.snapshot().get("caches");
-        if (caches instanceof Map<?, ?> byName) {
-            for (Object value : byName.values()) {
-                if (value instanceof Map<?, ?> m) {
-                    lookups += ((Number) m.get("requests")).longValue();
-                    hits += ((Number) m.get("l1Hits")).longValue() + ((Number) m.get("l2Hits")).longValue();
-                }
-            }
-        }
-        return new long[] {lookups, hits};
+        return cache == null ? new long[2] : cache.lookupsAndHits();
     }
 
     private long rejected() {
-        if (limiter == null) {
-            return 0;
-        }
-        long total = 0;
-        for (Object tier : ((Map<?, ?>) limiter.snapshot().get("tiers")).values()) {
-            total += (long) ((Map<?, ?>) tier).get("rejected");
-        }
-        return total;
+        return limiter == null ? 0 : limiter.rejected();
     }
 
     private static Map<String, String> streamHeaders() {

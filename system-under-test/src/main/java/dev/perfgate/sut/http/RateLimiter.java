@@ -128,6 +128,15 @@ public final class RateLimiter {
                 .build();
     }
 
+    /** Returns the requests refused since start, over every tier. */
+    public long rejected() {
+        long total = 0;
+        for (Counter[] c : counters.values()) {
+            total += (long) c[1].count();
+        }
+        return total;
+    }
+
     /** Returns the limits and what they did since start: the metrics endpoint's {@code rateLimits} section. */
     public Map<String, Object> snapshot() {
         Map<String, Object> byTier = new LinkedHashMap<>();

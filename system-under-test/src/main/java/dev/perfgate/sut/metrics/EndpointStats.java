@@ -104,9 +104,14 @@ public final class EndpointStats {
             }
         }
 
-        synchronized Map<String, Object> snapshot() {
+        /** Moves what writers recorded since the last fold into the cumulative histogram; callers hold the lock. */
+        private void fold() {
             interval = recorder.getIntervalHistogram(interval);
             cumulative.add(interval);
+        }
+
+        synchronized Map<String, Object> snapshot() {
+            fold();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("route", name);
             m.put("count", count.sum());
@@ -127,8 +132,7 @@ public final class EndpointStats {
 
         /** Folds pending records in and returns a copy of everything recorded since the last reset. */
         synchronized Histogram cumulativeCopy() {
-            interval = recorder.getIntervalHistogram(interval);
-            cumulative.add(interval);
+            fold();
             return cumulative.copy();
         }
 

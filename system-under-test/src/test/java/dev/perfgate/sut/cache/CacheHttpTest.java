@@ -144,8 +144,7 @@ class CacheHttpTest {
     void twoNodes_writeThroughOne_isFreshOnTheOther() throws Exception {
         Sut a = TestSut.get();
         String redisUrl = a.infrastructure().redisUrl().orElseThrow();
-        try (Sut b = Sut.start(TestSut.config(Map.of("SUT_INFRA", "external", "SUT_DB_URL",
-                a.infrastructure().primaryUrl(), "SUT_REDIS_URL", redisUrl, "SUT_SEED_ON_START", "false")))) {
+        try (Sut b = TestSut.startOnSharedDatabase(Map.of("SUT_REDIS_URL", redisUrl))) {
             Http onA = http;
             Http onB = new Http("http://127.0.0.1:" + b.port());
             long id = client();
@@ -178,10 +177,7 @@ class CacheHttpTest {
 
     @Test
     void warmup_loadsTheDashboardsAtStart_l1OnlyWithoutRedis() throws Exception {
-        Sut a = TestSut.get();
-        try (Sut warm = Sut.start(TestSut.config(Map.of("SUT_INFRA", "external", "SUT_DB_URL",
-                a.infrastructure().primaryUrl(), "SUT_REDIS_URL", "none", "SUT_SEED_ON_START", "false",
-                "SUT_CACHE_WARMUP", "true")))) {
+        try (Sut warm = TestSut.startOnSharedDatabase(Map.of("SUT_REDIS_URL", "none", "SUT_CACHE_WARMUP", "true"))) {
             Http h = new Http("http://127.0.0.1:" + warm.port());
             long org = TestSut.queryLong("SELECT max(id) FROM organizations");
             Http.Response first = h.get("/api/analytics/dashboard?org=" + org);

@@ -322,9 +322,8 @@ class ExportTest {
     @Test
     void queryTimeout_isAJson503_becauseTheQueryRunsBeforeTheResponseStarts() throws Exception {
         Sut shared = TestSut.get();
-        try (Sut impatient = Sut.start(TestSut.config(java.util.Map.of("SUT_INFRA", "external",
-                "SUT_DB_URL", shared.infrastructure().primaryUrl(), "SUT_SEED_ON_START", "false",
-                "SUT_REDIS_URL", "none", "SUT_CACHE_ENABLED", "false", "SUT_DB_STATEMENT_TIMEOUT_MS", "300")));
+        try (Sut impatient = TestSut.startOnSharedDatabase(java.util.Map.of("SUT_REDIS_URL", "none",
+                "SUT_CACHE_ENABLED", "false", "SUT_DB_STATEMENT_TIMEOUT_MS", "300"));
              Connection locker = shared.database().writePool().getConnection();
              Statement lock = locker.createStatement()) {
             // the row query joins budget_items and the count before it does not: holding that table makes exactly

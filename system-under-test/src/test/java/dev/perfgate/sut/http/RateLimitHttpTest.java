@@ -24,11 +24,8 @@ class RateLimitHttpTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Sut shared = TestSut.get();
-        limited = Sut.start(TestSut.config(Map.of("SUT_INFRA", "external",
-                "SUT_DB_URL", shared.infrastructure().primaryUrl(), "SUT_SEED_ON_START", "false",
-                "SUT_REDIS_URL", "none", "SUT_CACHE_ENABLED", "false",
-                "SUT_RATE_LIMITS", "anonymous=2/s:3,partner=100/s:200", "SUT_API_KEYS", PARTNER_KEY + "=partner")));
+        limited = TestSut.startOnSharedDatabase(Map.of("SUT_REDIS_URL", "none", "SUT_CACHE_ENABLED", "false",
+                "SUT_RATE_LIMITS", "anonymous=2/s:3,partner=100/s:200", "SUT_API_KEYS", PARTNER_KEY + "=partner"));
         http = new Http("http://127.0.0.1:" + limited.port());
     }
 
