@@ -31,8 +31,7 @@ public final class RegressionGate {
                 checks.add(statements(now.name(), before, now));
                 continue;
             }
-            checks.add(latency(now.name(), "p95Ms", 95, before.p95Ms(), now.p95Ms(), t, before.count(), now.count()));
-            checks.add(latency(now.name(), "p99Ms", 99, before.p99Ms(), now.p99Ms(), t, before.count(), now.count()));
+            checks.addAll(latency(now.name(), before, now, t));
             double errorLimit = before.errorPercent() + t.errorPointsMax();
             checks.add(new Check("regression", now.name(), "errorPercent", before.errorPercent(), now.errorPercent(),
                     now.errorPercent() > errorLimit ? Check.Verdict.FAIL : Check.Verdict.PASS,
@@ -119,12 +118,24 @@ public final class RegressionGate {
                 "exact: any statement more than the baseline fails");
     }
 
-    private static Check latency(String name, String metric, double percentile, double baseline, double current,
-                                 Tolerance t, long baselineCount, long currentCount) {
-        boolean worse = current > baseline * t.latencyRatio() && current - baseline > t.latencyFloorMs();
-        return new Check("regression", name, metric, baseline, current,
-                t.timing(worse, percentile, baselineCount, currentCount),
-                String.format("fails above baseline x %s and + %s ms", Check.format(t.latencyRatio()),
-                        Check.format(t.latencyFloorMs())));
+    /**
+     * The p95 and p99 checks of one request. Requests whose baseline client p95 is under {@code serverBelowMs} are
+     * judged on the service's own time when both runs carry it: whole-millisecond client timestamps cannot tell an
+     * L1-cached answer from one twice as slow.
+     */
+    static List<Check> latency(String name, RequestStats before, RequestStats now, Tolerance t) {
+        List<Check> out = new ArrayList<>();
+        boolean server = before.p95Ms() < t.serverBelowMs() && before.server() != null && now.server() != null;
+        for (double pct : new double[] {95, 99}) {
+            String suffix = "P" + (int) pct + "Ms";
+            if (server) {
+                out.add(t.percentile(name, "server" + suffix, pct, Quantiles.serverMs(before, pct, t.confidence()),
+                        Quantiles.serverMs(now, pct, t.confidence()), t.serverFloorMs()));
+            } else {
+                out.add(t.percentile(name, "p" + (int) pct + "Ms", pct, Quantiles.clientMs(before, pct, t.confidence()),
+                        Quantiles.clientMs(now, pct, t.confidence()), t.latencyFloorMs()));
+            }
+        }
+        return out;
     }
 }

@@ -44,17 +44,42 @@ public final class ResultFiles {
         }
     }
 
-    /** Writes checks as JUnit XML: one test case per check, failures for failed ones, in one suite. */
+    /**
+     * Reads the baseline of a simulation, or returns null when there is none; a baseline of another simulation or of
+     * an older schema stops with what to do, instead of a misleading verdict.
+     */
+    public static RunResult readBaseline(Path file, String simulation) {
+        RunResult b = read(file);
+        if (b == null) {
+            return null;
+        }
+        if (!simulation.equals(b.simulation())) {
+            throw new IllegalStateException("baseline " + file + " is a run of " + b.simulation() + ", not of "
+                    + simulation + ": record this simulation's own with -Dbaseline=update");
+        }
+        if (b.schemaVersion() != RunResult.SCHEMA_VERSION) {
+            throw new IllegalStateException("baseline " + file + " has results.json schema version "
+                    + b.schemaVersion() + ", the gate reads version " + RunResult.SCHEMA_VERSION
+                    + " (exact histograms for the confidence intervals): re-record it with -Dbaseline=update");
+        }
+        return b;
+    }
+
+    /** Writes checks as JUnit XML: one test case per check, failures for failed ones, skipped for voided ones. */
     public static void writeJUnit(Path file, String suite, List<Check> checks, double seconds) {
         long failures = checks.stream().filter(Check::failed).count();
+        long skipped = checks.stream().filter(c -> c.verdict() == Check.Verdict.INVALID).count();
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.append(String.format("<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">%n",
-                xml(suite), checks.size(), failures, seconds));
+        x.append(String.format("<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\""
+                + " time=\"%.3f\">%n", xml(suite), checks.size(), failures, skipped, seconds));
         for (Check c : checks) {
             x.append(String.format("  <testcase classname=\"%s.%s\" name=\"%s %s\" time=\"0\">", xml(suite), c.group(),
                     xml(c.subject()), c.metric()));
             if (c.verdict() == Check.Verdict.WARN) {
                 x.append("\n    <system-out>").append(xml("not enforced: " + c.describe())).append("</system-out>\n  ");
+            }
+            if (c.verdict() == Check.Verdict.INVALID) {
+                x.append("\n    <skipped message=\"").append(xml("invalid run: " + c.describe())).append("\"/>\n  ");
             }
             if (c.failed()) {
                 x.append("\n    <failure message=\"").append(xml(c.describe())).append("\" type=\"").append(c.group())
@@ -66,24 +91,62 @@ public final class ResultFiles {
         writeString(file, x.toString());
     }
 
-    /** Writes the HTML regression page: one row per check with baseline, current, delta and verdict. */
-    public static void writeRegressionPage(Path file, String title, List<Check> checks, String gatlingReportLink) {
-        StringBuilder h = new StringBuilder();
+    /**
+     * What the regression page shows: the verdict first, then the checks that failed, were voided or warned, then
+     * the rest; the run's validity, the confirmation notes and the gate's calibrated sensitivity beside the verdict.
+     *
+     * @param notes       lines under the verdict (attempts, baseline used)
+     * @param calibration the gate's measured false-alarm rate and sensitivity for this profile, or null
+     */
+    public record Page(String title, List<Check> checks, String gatlingReportLink, RunValidity validity,
+                       List<String> notes, Calibration.Result calibration) {
+    }
+
+    /** Writes the HTML regression page (see {@link Page}). */
+    public static void writeRegressionPage(Path file, Page page) {
+        List<Check> checks = page.checks();
+        Confirmation.Outcome outcome = Confirmation.outcome(checks);
         long failed = checks.stream().filter(Check::failed).count();
-        h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(xml(title))
+        long invalid = checks.stream().filter(c -> c.verdict() == Check.Verdict.INVALID).count();
+        StringBuilder h = new StringBuilder();
+        h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(xml(page.title()))
                 .append("</title><style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
                         + "td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}td.l,th.l{text-align:left}"
                         + ".FAIL{background:#fdd;font-weight:bold}.NEW{background:#eef}.WARN{background:#ffe}.PASS{color:#264}"
+                        + ".INVALID{background:#eee;color:#555}.verdict{font-size:1.4em;padding:.6em 1em;border-radius:6px}"
+                        + ".v-PASS{background:#dfd}.v-FAIL{background:#fcc}.v-INVALID{background:#ddd}"
                         + "</style></head><body>")
-                .append("<h1>").append(xml(title)).append("</h1><p>")
-                .append(failed == 0 ? "All checks passed." : failed + " check(s) failed.").append(" ")
-                .append(checks.size()).append(" checks.");
-        if (gatlingReportLink != null) {
-            h.append(" <a href=\"").append(xml(gatlingReportLink)).append("\">Gatling report</a>");
+                .append("<h1>").append(xml(page.title())).append("</h1><p class=\"verdict v-").append(outcome)
+                .append("\" id=\"verdict\">").append(switch (outcome) {
+                    case PASS -> "PASS: every check held.";
+                    case FAIL -> "FAIL: " + failed + " check(s) failed.";
+                    case INVALID -> "INVALID RUN: " + invalid + " timing check(s) failed while the load generator"
+                            + " was stalled; not a regression of the service.";
+                }).append(" ").append(checks.size()).append(" checks.");
+        if (page.gatlingReportLink() != null) {
+            h.append(" <a href=\"").append(xml(page.gatlingReportLink())).append("\">Gatling report</a>");
         }
-        h.append("</p><table><tr><th class=l>verdict</th><th class=l>check</th><th class=l>request</th>"
+        h.append("</p>");
+        if (page.validity() != null) {
+            h.append("<p id=\"validity\">").append(xml(page.validity().describe())).append("</p>");
+        }
+        for (String note : page.notes()) {
+            h.append("<p>").append(xml(note)).append("</p>");
+        }
+        if (page.calibration() != null) {
+            h.append(page.calibration().html());
+        }
+        h.append("<table><tr><th class=l>verdict</th><th class=l>check</th><th class=l>request</th>"
                 + "<th class=l>metric</th><th>expected / baseline</th><th>current</th><th>delta</th><th class=l>rule</th></tr>");
-        for (Check c : checks) {
+        List<Check> ordered = new java.util.ArrayList<>(checks);
+        ordered.sort(java.util.Comparator.comparingInt(c -> switch (c.verdict()) {
+            case FAIL -> 0;
+            case INVALID -> 1;
+            case WARN -> 2;
+            case NEW -> 3;
+            case PASS -> 4;
+        }));
+        for (Check c : ordered) {
             String delta = Double.isNaN(c.expected()) ? "" : c.expected() == 0 ? Check.format(c.actual() - c.expected())
                     : String.format("%+.1f %%", 100 * (c.actual() - c.expected()) / c.expected());
             h.append("<tr class=").append(c.verdict()).append("><td class=l>").append(c.verdict())
@@ -106,7 +169,7 @@ public final class ResultFiles {
         }
     }
 
-    private static String xml(String s) {
+    static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,57 +1,90 @@
 package dev.perfgate.reports;
 
 /**
- * How much worse a latency may get before it is called a regression. A check fails only when the current value
- * exceeds the baseline by the ratio <em>and</em> by the absolute floor: the ratio ignores small relative noise on
- * slow requests, the floor ignores large relative noise on fast ones (2 ms to 4 ms is +100 % and means nothing on
- * a shared 2-core machine).
+ * How much worse a run may be before it is called a regression. A percentile fails only when this run's confidence
+ * interval of it ({@link Quantiles}) lies above the baseline's upper bound by the ratio <em>and</em> by the absolute
+ * floor: the ratio ignores small relative noise on slow requests, the floor ignores large relative noise on fast ones
+ * (2 ms to 4 ms is +100 % and means nothing on a shared 2-core machine), and the intervals ignore what the sample
+ * counts cannot tell apart.
  *
- * @param latencyRatio     current / baseline above which p95 and p99 may be regressions, e.g. 1.5
- * @param latencyFloorMs   absolute increase in ms below which they are not, e.g. 15
- * @param errorPointsMax   increase of the error rate in percentage points that fails, e.g. 0.5
- * @param throughputRatio  current / baseline below which throughput is a regression, e.g. 0.8
- * @param minSamples       requests below which a p95 and throughput are too noisy to enforce (40 leaves two
- *                         observations above the p95); a p99 needs five times as many, for the same two above it.
- *                         Checks below the count are reported as WARN; errors and SQL statements are enforced at
- *                         any count
+ * @param latencyRatio         current / baseline above which a percentile may be a regression, e.g. 1.5
+ * @param latencyFloorMs       absolute increase of client latency in ms below which it is not, e.g. 15
+ * @param errorPointsMax       increase of the error rate in percentage points that fails, e.g. 0.5
+ * @param throughputRatio      current / baseline below which throughput is a regression, e.g. 0.8
+ * @param minSamples           requests below which throughput is too noisy to enforce, and below which a request
+ *                             missing from a run may be missing by chance
+ * @param confidence           two-sided confidence of the percentile intervals, e.g. 0.95; a percentile whose
+ *                             interval the samples cannot bound is reported and not enforced (a p99 needs 367
+ *                             samples at 0.95, a p95 72)
+ * @param serverFloorMs        absolute increase of the service's own time (Server-Timing) below which it is not a
+ *                             regression, e.g. 1
+ * @param serverBelowMs        baseline client p95 under which a request is judged on the service's own time
+ *                             instead (client timestamps are whole milliseconds), e.g. 5
  */
 public record Tolerance(double latencyRatio, double latencyFloorMs, double errorPointsMax, double throughputRatio,
-                        int minSamples) {
+                        int minSamples, double confidence, double serverFloorMs, double serverBelowMs) {
+
+    /** The defaults of budgets.yaml (see README, "How the gate decides"). */
+    public static final Tolerance DEFAULT = new Tolerance(1.5, 15, 0.5, 0.8, 40, 0.95, 1, 5);
 
     public Tolerance {
-        if (!(latencyRatio >= 1.0)) {
-            throw new IllegalArgumentException("latencyRatio was " + latencyRatio + ", must be at least 1.0");
-        }
-        if (!(latencyFloorMs >= 0)) {
-            throw new IllegalArgumentException("latencyFloorMs was " + latencyFloorMs + ", must not be negative");
-        }
-        if (!(errorPointsMax >= 0)) {
-            throw new IllegalArgumentException("errorPointsMax was " + errorPointsMax + ", must not be negative");
-        }
-        if (minSamples < 1) {
-            throw new IllegalArgumentException("minSamples was " + minSamples + ", must be at least 1");
-        }
-        if (!(throughputRatio > 0 && throughputRatio <= 1)) {
-            throw new IllegalArgumentException("throughputRatio was " + throughputRatio + ", must be in (0, 1]");
+        require(latencyRatio >= 1.0, "latencyRatio", latencyRatio, "must be at least 1.0");
+        require(latencyFloorMs >= 0, "latencyFloorMs", latencyFloorMs, "must not be negative");
+        require(errorPointsMax >= 0, "errorPointsMax", errorPointsMax, "must not be negative");
+        require(minSamples >= 1, "minSamples", minSamples, "must be at least 1");
+        require(throughputRatio > 0 && throughputRatio <= 1, "throughputRatio", throughputRatio, "must be in (0, 1]");
+        require(confidence >= 0.5 && confidence < 1, "confidence", confidence, "must be in [0.5, 1)");
+        require(serverFloorMs >= 0, "serverFloorMs", serverFloorMs, "must not be negative");
+        require(serverBelowMs >= 0, "serverBelowMs", serverBelowMs, "must not be negative");
+    }
+
+    /** The first five settings with the defaults for the rest. */
+    public Tolerance(double latencyRatio, double latencyFloorMs, double errorPointsMax, double throughputRatio,
+                     int minSamples) {
+        this(latencyRatio, latencyFloorMs, errorPointsMax, throughputRatio, minSamples, DEFAULT.confidence(),
+                DEFAULT.serverFloorMs(), DEFAULT.serverBelowMs());
+    }
+
+    private static void require(boolean ok, String key, double value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(key + " was " + (value == Math.rint(value) ? Long.toString((long) value)
+                    : Double.toString(value)) + ", " + rule);
         }
     }
 
-    /** Returns the verdict for a p95 or throughput check: FAIL becomes WARN when either side has too few samples. */
+    /** Returns the verdict for a throughput check: FAIL becomes WARN when either side has fewer than minSamples. */
     public Check.Verdict timing(boolean worse, long... counts) {
-        return timing(worse, 95, counts);
-    }
-
-    /**
-     * Returns the verdict for a check of a percentile: FAIL becomes WARN unless both runs have enough samples for
-     * as many observations above that percentile as {@code minSamples} leaves above the p95.
-     */
-    public Check.Verdict timing(boolean worse, double percentile, long... counts) {
-        long needed = (long) Math.ceil(minSamples * 5.0 / (100 - percentile));
         for (long c : counts) {
-            if (c < needed) {
+            if (c < minSamples) {
                 return worse ? Check.Verdict.WARN : Check.Verdict.PASS;
             }
         }
         return worse ? Check.Verdict.FAIL : Check.Verdict.PASS;
+    }
+
+    /**
+     * Returns the check of one percentile of this run against the baseline's: FAIL only when both intervals are
+     * estimable and this run's lower bound exceeds the baseline's upper bound by the ratio and the floor; WARN when
+     * the point estimates say worse but the samples cannot support a verdict.
+     */
+    public Check percentile(String subject, String metric, double percentile, Quantiles.Interval before,
+                            Quantiles.Interval now, double floorMs) {
+        String rule;
+        Check.Verdict verdict;
+        boolean pointWorse = now.point() > before.point() * latencyRatio && now.point() - before.point() > floorMs;
+        if (!before.estimable() || !now.estimable()) {
+            long needed = Quantiles.samplesNeeded(percentile / 100, confidence);
+            rule = String.format("not enforced: a p%s needs %d samples (baseline %d, run %d)",
+                    Check.format(percentile), needed, before.samples(), now.samples());
+            verdict = pointWorse ? Check.Verdict.WARN : Check.Verdict.PASS;
+        } else {
+            boolean worse = now.low() > before.high() * latencyRatio && now.low() - before.high() > floorMs;
+            rule = String.format("run's %s %% interval %s..%s; fails when its low end is above the baseline's high"
+                            + " end %s x %s and + %s ms", Check.format(confidence * 100), Check.format(now.low()),
+                    Check.format(now.high()), Check.format(before.high()), Check.format(latencyRatio),
+                    Check.format(floorMs));
+            verdict = worse ? Check.Verdict.FAIL : Check.Verdict.PASS;
+        }
+        return new Check("regression", subject, metric, before.point(), now.point(), verdict, rule);
     }
 }

@@ -33,6 +33,7 @@ import dev.perfgate.sut.http.MonitorPage;
 import dev.perfgate.sut.http.PerformanceEndpoints;
 import dev.perfgate.sut.http.RateLimiter;
 import dev.perfgate.sut.http.ResponseEncoding;
+import dev.perfgate.sut.http.Faults;
 import dev.perfgate.sut.http.Routes;
 import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
@@ -146,7 +147,12 @@ public final class Sut implements AutoCloseable {
         CachedReads reads = new CachedReads(cache);
         ResponseEncoding encoding = new ResponseEncoding(config.compression(), config.compressionMinBytes());
         Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes(), encoding, limiter,
-                config.slowRequestMs());
+                config.slowRequestMs(), Faults.parse(config.faults()), () -> db.read(c -> {
+                    try (var statement = c.createStatement()) {
+                        statement.execute("SELECT 1"); // the statement@ fault: one query more, as a lost batch adds
+                    }
+                    return null;
+                }));
         new ExportEndpoints(db, config.exportFetchSize()).register(routes);
         new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db), reads).register(routes);

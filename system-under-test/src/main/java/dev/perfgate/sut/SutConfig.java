@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.perfgate.sut.cache.CacheStrategy;
+import dev.perfgate.sut.http.Faults;
 import dev.perfgate.sut.http.RateLimiter;
 import dev.perfgate.sut.http.ResponseEncoding;
 
@@ -62,7 +63,8 @@ public record SutConfig(
         int sseIntervalMs,
         int sseHeartbeatMs,
         int exportFetchSize,
-        int slowRequestMs) {
+        int slowRequestMs,
+        String faults) {
 
     /** Where the database (and later Redis) comes from. */
     public enum Infra { EMBEDDED, EXTERNAL, TESTCONTAINERS }
@@ -122,6 +124,9 @@ public record SutConfig(
                 + " (default 1000)");
         k.put("SUT_SLOW_REQUEST_MS", "requests at least this slow are logged with their X-Request-Id, 1..600000 ms"
                 + " (default 1000)");
+        k.put("SUT_FAULTS", "faults injected on purpose, to prove that a load test's gate catches them: entries"
+                + " separated by ';', each delay@ROUTE=MS (sleep before the endpoint) or statement@ROUTE (one extra"
+                + " SELECT), ROUTE as 'GET /api/clients/{id}/timeline' (default: none)");
         k.put("SUT_TC_POSTGRES_IMAGE", "PostgreSQL image for SUT_INFRA=testcontainers (default postgres:17-alpine)");
         k.put("SUT_TC_REDIS_IMAGE", "Redis image for SUT_INFRA=testcontainers (default redis:7-alpine)");
         return java.util.Collections.unmodifiableMap(k);
@@ -200,6 +205,12 @@ public record SutConfig(
         int sseHeartbeat = r.intIn("SUT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000);
         int exportFetch = r.intIn("SUT_EXPORT_FETCH_SIZE", 1000, 10, 100_000);
         int slowRequest = r.intIn("SUT_SLOW_REQUEST_MS", 1000, 1, 600_000);
+        String faults = r.raw("SUT_FAULTS").orElse("");
+        try {
+            Faults.parse(faults);
+        } catch (IllegalArgumentException e) {
+            r.problem("SUT_FAULTS", faults, e.getMessage());
+        }
 
         if (infra == Infra.EXTERNAL && dbUrl.isEmpty()) {
             r.problem("SUT_INFRA", "external", "needs SUT_DB_URL to name the database");
@@ -220,7 +231,7 @@ public record SutConfig(
                 poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, explainAnalyze,
                 indexAdvisor, cacheEnabled, strategies, compressMin, redisTimeout, syncMs, warmup, pgImage,
                 redisImage, rateLimits, apiKeys, compression, compressionMin, sseInterval, sseHeartbeat, exportFetch,
-                slowRequest);
+                slowRequest, faults);
     }
 
 

@@ -1,67 +1,188 @@
 package dev.perfgate.load.harness;
 
-import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.gatling.javaapi.core.Assertion;
 
 import dev.perfgate.reports.Check;
+import dev.perfgate.reports.Quantiles;
 import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.Tolerance;
 
 /**
- * The budgets file ({@code load-scenarios/budgets.yaml}): tiers with p95/p99 limits, the tier of every request
- * name, the global error budget and the regression tolerances. Validated when loaded: a request whose tier does not
- * exist, or a non-positive limit, stops the run with the file and the entry named.
+ * The budgets file ({@code load-scenarios/budgets.yaml}): tiers with p95/p99 limits (and an optional max), the tier
+ * of every request name, the global error budget, the regression tolerances and the run-validity limits. Validated
+ * when loaded, before any load is sent: an unknown key, a limit that is not positive, a tier that does not exist or
+ * a malformed tolerance stops the run with the file, the line, the key and the rule.
  */
 public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<String, String> requests,
-                      Tolerance regression) {
+                      Tolerance regression, Validity validity) {
 
-    /** A tier's limits. */
-    public record Tier(double p95Ms, double p99Ms) {
+    /**
+     * A tier's limits: p95 and p99 judged by their confidence intervals ({@link Quantiles}), and an optional max for
+     * requests whose samples cannot support a percentile (a health probe sends one a second).
+     */
+    public record Tier(double p95Ms, double p99Ms, Double maxMs) {
+    }
+
+    /**
+     * When a run does not measure the service: a hiccup of the load generator at least {@code stallMs} long is a
+     * stall (answers in flight are excluded); the run is invalid when one stall reaches {@code invalidStallMs} or
+     * stalls add up to {@code invalidStalledPercent} of its time.
+     */
+    public record Validity(double stallMs, double invalidStallMs, double invalidStalledPercent) {
+        static final Validity DEFAULT = new Validity(50, 500, 2);
+    }
+
+    /** The file as written: every field optional here, so that a missing one gets a message, not a null. */
+    private record File(Map<String, Tier> tiers, Double maxErrorPercent, Map<String, String> requests,
+                        Regression regression, Validity validity) {
+    }
+
+    private record Regression(Double latencyRatio, Double latencyFloorMs, Double errorPointsMax, Double throughputRatio,
+                              Integer minSamples, Double confidence, Double serverFloorMs, Double serverBelowMs) {
     }
 
     /** Loads and validates the budgets file. */
     public static Budgets load(Path file) {
-        Budgets b;
+        Map<String, Integer> lines = lines(file);
+        File f;
         try {
-            b = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(file.toFile(), Budgets.class);
+            f = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .readValue(file.toFile(), File.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(file + " line " + e.getLocation().getLineNr() + ": unknown key \""
+                    + e.getPropertyName() + "\"" + where(e) + "; known keys: " + new TreeSet<>(e.getKnownPropertyIds()
+                    .stream().map(Object::toString).toList()), e);
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException(file + " line " + (e.getLocation() == null ? "?"
+                    : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage().split("\n")[0] + where(e), e);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read budgets " + file + ": " + e.getMessage(), e);
         }
-        if (b.tiers() == null || b.requests() == null || b.regression() == null) {
+        Problems p = new Problems(file, lines);
+        if (f == null || f.tiers() == null || f.requests() == null || f.regression() == null) {
             throw new IllegalArgumentException(file + ": tiers, requests and regression are required");
         }
-        b.tiers().forEach((name, t) -> {
-            if (!(t.p95Ms() > 0 && t.p99Ms() >= t.p95Ms())) {
-                throw new IllegalArgumentException(file + ": tier " + name + " has p95Ms " + t.p95Ms() + " and p99Ms "
-                        + t.p99Ms() + "; both must be positive and p99Ms at least p95Ms");
-            }
+        f.tiers().forEach((name, t) -> {
+            String key = "tiers." + name;
+            p.require(t.p95Ms() > 0, key + ".p95Ms", t.p95Ms(), "must be positive");
+            p.require(t.p99Ms() > 0 && t.p99Ms() >= t.p95Ms(), key + ".p99Ms", t.p99Ms(),
+                    "must be positive and at least p95Ms (" + Check.format(t.p95Ms()) + ")");
+            p.require(t.maxMs() == null || t.maxMs() > 0, key + ".maxMs", t.maxMs() == null ? 0 : t.maxMs(),
+                    "must be positive when given");
         });
-        b.requests().forEach((request, tier) -> {
-            if (!b.tiers().containsKey(tier)) {
-                throw new IllegalArgumentException(file + ": request \"" + request + "\" has tier \"" + tier
-                        + "\", which is not one of " + new TreeSet<>(b.tiers().keySet()));
-            }
-        });
-        if (!(b.maxErrorPercent() >= 0 && b.maxErrorPercent() <= 100)) {
-            throw new IllegalArgumentException(file + ": maxErrorPercent was " + b.maxErrorPercent()
-                    + ", must be from 0 to 100");
+        f.requests().forEach((request, tier) -> p.require(tier != null && f.tiers().containsKey(tier),
+                "requests." + request, tier, "must be one of the tiers " + new TreeSet<>(f.tiers().keySet())));
+        double maxError = f.maxErrorPercent() == null ? -1 : f.maxErrorPercent();
+        p.require(maxError >= 0 && maxError <= 100, "maxErrorPercent", maxError, "must be from 0 to 100");
+        Regression r = f.regression();
+        Tolerance d = Tolerance.DEFAULT;
+        Tolerance tolerance = null;
+        try {
+            tolerance = new Tolerance(or(r.latencyRatio(), d.latencyRatio()), or(r.latencyFloorMs(), d.latencyFloorMs()),
+                    or(r.errorPointsMax(), d.errorPointsMax()), or(r.throughputRatio(), d.throughputRatio()),
+                    r.minSamples() == null ? d.minSamples() : r.minSamples(), or(r.confidence(), d.confidence()),
+                    or(r.serverFloorMs(), d.serverFloorMs()), or(r.serverBelowMs(), d.serverBelowMs()));
+        } catch (IllegalArgumentException e) {
+            String key = "regression." + e.getMessage().substring(0, e.getMessage().indexOf(' '));
+            p.problems.add(p.at(key) + key + e.getMessage().substring(e.getMessage().indexOf(' ')));
         }
-        return b;
+        Validity v = f.validity() == null ? Validity.DEFAULT : f.validity();
+        p.require(v.stallMs() > 0, "validity.stallMs", v.stallMs(), "must be positive");
+        p.require(v.invalidStallMs() >= v.stallMs(), "validity.invalidStallMs", v.invalidStallMs(),
+                "must be at least stallMs (" + Check.format(v.stallMs()) + ")");
+        p.require(v.invalidStalledPercent() > 0 && v.invalidStalledPercent() <= 100, "validity.invalidStalledPercent",
+                v.invalidStalledPercent(), "must be in (0, 100]");
+        if (!p.problems.isEmpty()) {
+            throw new IllegalArgumentException("bad budgets file:\n  " + String.join("\n  ", p.problems));
+        }
+        return new Budgets(f.tiers(), maxError, f.requests(), tolerance, v);
+    }
+
+    private static double or(Double value, double otherwise) {
+        return value == null ? otherwise : value;
+    }
+
+    private static String where(JsonMappingException e) {
+        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> a + "." + b).orElse("");
+        return path.isEmpty() ? "" : " (at " + path + ")";
+    }
+
+    /** Collects every problem of the file, each with its line. */
+    private static final class Problems {
+        final Path file;
+        final Map<String, Integer> lines;
+        final List<String> problems = new ArrayList<>();
+
+        Problems(Path file, Map<String, Integer> lines) {
+            this.file = file;
+            this.lines = lines;
+        }
+
+        String at(String key) {
+            Integer line = lines.get(key);
+            return file + (line == null ? "" : " line " + line) + ": ";
+        }
+
+        void require(boolean ok, String key, Object value, String rule) {
+            if (!ok) {
+                String shown = value instanceof Double d ? Check.format(d) : String.valueOf(value);
+                problems.add(at(key) + key + " was " + shown + ", " + rule);
+            }
+        }
+    }
+
+    /** Returns the line of every key of the file, by dotted path ("tiers.health.p95Ms"). */
+    private static Map<String, Integer> lines(Path file) {
+        Map<String, Integer> out = new HashMap<>();
+        try (JsonParser parser = new YAMLFactory().createParser(file.toFile())) {
+            List<String> enclosing = new ArrayList<>(); // field names of the open objects ("" for the root)
+            String field = "";
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                switch (token) {
+                    case FIELD_NAME -> {
+                        field = parser.currentName();
+                        List<String> path = new ArrayList<>(enclosing.stream().filter(n -> !n.isEmpty()).toList());
+                        path.add(field);
+                        out.put(String.join(".", path), parser.currentTokenLocation().getLineNr());
+                    }
+                    case START_OBJECT, START_ARRAY -> {
+                        enclosing.add(field);
+                        field = "";
+                    }
+                    case END_OBJECT, END_ARRAY -> {
+                        if (!enclosing.isEmpty()) {
+                            enclosing.removeLast();
+                        }
+                        field = "";
+                    }
+                    default -> field = "";
+                }
+            }
+        } catch (IOException e) {
+            return out; // the mapper reports the syntax error with its line
+        }
+        return out;
     }
 
     /** Requires a budget for a request name a scenario sends. */
@@ -75,22 +196,18 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
     }
 
     /**
-     * Returns Gatling assertions for the request names a simulation sends (p95 per request) and the global error
-     * budget; latency assertions only when the profile sends enough requests for a percentile to mean something.
-     * The p99 caps are checked on the exact results only, where the sample-count guard applies: Gatling's p99 of a
-     * request seen 60 times is its slowest one.
+     * Returns the Gatling assertion of the global error budget. Latency budgets are not Gatling assertions: Gatling
+     * estimates percentiles and judges them on any sample count (its p99 of 60 samples is their slowest), so the
+     * exact checks below are the one source of truth for latency.
      */
-    public List<Assertion> assertions(Collection<String> used, boolean latency) {
-        List<Assertion> out = new ArrayList<>();
-        for (String request : latency ? new TreeSet<>(used) : new TreeSet<String>()) {
-            Tier t = tiers.get(tierOf(request));
-            out.add(details(request).responseTime().percentile(95.0).lt((int) Math.round(t.p95Ms())));
-        }
-        out.add(global().failedRequests().percent().lt(maxErrorPercent));
-        return out;
+    public List<Assertion> assertions() {
+        return List.of(global().failedRequests().percent().lt(maxErrorPercent));
     }
 
-    /** Checks the same budgets on the exact results. */
+    /**
+     * Checks the budgets on the exact results: a percentile fails only when the samples bound it and its lower
+     * confidence bound is at or above the limit; a tier's max, when given, at any count.
+     */
     public List<Check> check(List<RequestStats> results) {
         List<Check> out = new ArrayList<>();
         long count = 0;
@@ -98,10 +215,13 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
         for (RequestStats r : results) {
             Tier t = tiers.get(tierOf(r.name()));
             String tier = "tier " + tierOf(r.name()) + ": ";
-            out.add(new Check("budget", r.name(), "p95Ms", t.p95Ms(), r.p95Ms(),
-                    regression.timing(r.p95Ms() >= t.p95Ms(), r.count()), tier + "exact p95 below the budget"));
-            out.add(new Check("budget", r.name(), "p99Ms", t.p99Ms(), r.p99Ms(),
-                    regression.timing(r.p99Ms() >= t.p99Ms(), 99, r.count()), tier + "exact p99 below the cap"));
+            out.add(percentile(r, 95, t.p95Ms(), tier));
+            out.add(percentile(r, 99, t.p99Ms(), tier));
+            if (t.maxMs() != null && r.count() > 0) {
+                out.add(new Check("budget", r.name(), "maxMs", t.maxMs(), r.maxMs(),
+                        r.maxMs() >= t.maxMs() ? Check.Verdict.FAIL : Check.Verdict.PASS, tier + "slowest answer below"
+                        + " the max"));
+            }
             count += r.count();
             ko += r.ko();
         }
@@ -110,5 +230,19 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
                 errorPercent < maxErrorPercent || ko == 0 ? Check.Verdict.PASS : Check.Verdict.FAIL,
                 "failed requests below the budget"));
         return out;
+    }
+
+    private Check percentile(RequestStats r, double pct, double limit, String tier) {
+        Quantiles.Interval i = Quantiles.clientMs(r, pct, regression.confidence());
+        String metric = "p" + (int) pct + "Ms";
+        if (!i.estimable()) {
+            return new Check("budget", r.name(), metric, limit, i.point(), i.point() >= limit ? Check.Verdict.WARN
+                    : Check.Verdict.PASS, tier + "not enforced: a p" + (int) pct + " needs "
+                    + Quantiles.samplesNeeded(pct / 100, regression.confidence()) + " samples, the run has " + r.count());
+        }
+        return new Check("budget", r.name(), metric, limit, i.point(), i.low() >= limit ? Check.Verdict.FAIL
+                : Check.Verdict.PASS, String.format("%sexact p%d below the budget (fails when its %s %% interval %s..%s"
+                        + " is not)", tier, (int) pct, Check.format(regression.confidence() * 100),
+                Check.format(i.low()), Check.format(i.high())));
     }
 }

@@ -49,13 +49,13 @@ public record Capacity(List<Double> levels, Duration hold, Duration ramp) {
     }
 
     /** Judges each level's steady window, measured from the first request of the run. */
-    public List<RunResult.CapacityLevel> evaluate(long firstRequestMillis, Budgets budgets) {
+    public List<RunResult.CapacityLevel> evaluate(long firstRequestMillis, Budgets budgets, ExactResults.Stalls stalls) {
         List<RunResult.CapacityLevel> out = new ArrayList<>();
         long settle = Math.min(hold.toMillis() / 4, 5_000);
         long t = firstRequestMillis;
         for (double level : levels) {
             t += ramp.toMillis();
-            List<RequestStats> window = ExactResults.window(t + settle, t + hold.toMillis(), budgets.requests());
+            List<RequestStats> window = ExactResults.window(t + settle, t + hold.toMillis(), budgets.requests(), stalls);
             t += hold.toMillis();
             List<String> breaches = budgets.check(window).stream()
                     .filter(c -> c.verdict() == Check.Verdict.FAIL)

@@ -1,5 +1,7 @@
 package dev.perfgate.load.harness;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,96 +12,137 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.gatling.http.response.Response;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
+import dev.perfgate.reports.Quantiles;
 import dev.perfgate.reports.RequestStats;
 
 /**
  * Exact per-request results of a run, recorded from every response Gatling receives (its own start and end
- * timestamps, so the latency is the one Gatling reports) into HdrHistogram recorders: percentiles are read from every
- * observation, where Gatling's report estimates them with a t-digest.
+ * timestamps, so the latency is the one Gatling reports): every answer is kept as a sample, and HdrHistograms are
+ * built from the samples at the end, so percentiles are read from every observation, where Gatling's report
+ * estimates them with a t-digest.
  *
- * <p>Also records the response's {@code X-Query-Count}: the SQL statements the service ran for it, a deterministic
- * signal the regression gate compares exactly. A request sent but never answered (timeout, refused connection) is
- * counted through {@link #attempt} and shows as the cause {@code no_response}. Observations are kept for the whole
- * run and, bucketed by the second their response ended, for the per-level windows of a capacity run.
+ * <p>Samples are kept (about 40 bytes each) rather than recorded straight into histograms because which of them
+ * count is only known at the end: an answer that was in flight while the load generator itself stalled
+ * ({@link InjectorHealth}) is excluded, and a capacity run judges the samples of each level's window.
+ *
+ * <p>Also records the response's {@code X-Query-Count} (the SQL statements the service ran: a deterministic signal
+ * the gate compares exactly) and {@code Server-Timing} (the service's own time, microseconds) when the service sends
+ * them. A request sent but never answered (timeout, refused connection) is counted through {@link #attempt} and
+ * shows as the cause {@code no_response}.
  */
 public final class ExactResults {
     private static final long HIGHEST_MS = 3_600_000L;
-    private static final ConcurrentHashMap<String, Live> RUN = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<Long, ConcurrentHashMap<String, Live>> BY_SECOND = new ConcurrentHashMap<>();
+    private static final long HIGHEST_MICROS = HIGHEST_MS * 1000;
+    private static final ConcurrentHashMap<String, Samples> RUN = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Long, ConcurrentHashMap<String, LongAdder>> ATTEMPTS_BY_SECOND =
+            new ConcurrentHashMap<>();
     private static final AtomicLong FIRST = new AtomicLong(Long.MAX_VALUE);
     private static final AtomicLong LAST = new AtomicLong(Long.MIN_VALUE);
 
     private ExactResults() {
     }
 
-    /** Counters that many Gatling threads write at once: wait-free recorder and adders. */
-    private static final class Live {
-        final Recorder latency = new Recorder(HIGHEST_MS, 3);
+    /** One request name's answers, in parallel primitive arrays (appended by a few Gatling threads at once). */
+    private static final class Samples {
         final LongAdder attempts = new LongAdder();
-        final LongAdder received = new LongAdder();
-        final LongAdder ok = new LongAdder();
-        final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
-        final LongAdder statements = new LongAdder();
-        final LongAdder statementResponses = new LongAdder();
-        final AtomicLong statementsMax = new AtomicLong(-1);
+        long[] start = new long[1024];
+        int[] latencyMs = new int[1024];
+        int[] serverMicros = new int[1024]; // -1: no Server-Timing
+        short[] status = new short[1024];
+        boolean[] ok = new boolean[1024];
+        int[] statements = new int[1024]; // -1: no X-Query-Count
+        int size;
 
-        void record(Response response, List<Integer> expected, long latencyMs) {
-            latency.recordValue(Math.max(0, Math.min(HIGHEST_MS, latencyMs)));
-            received.increment();
-            int status = response.status().code();
-            if (expected.contains(status)) {
-                ok.increment();
-            } else {
-                errors.computeIfAbsent("http_" + status, k -> new LongAdder()).increment();
+        synchronized void add(long startMs, long latency, long server, int code, boolean expected, int queries) {
+            if (size == start.length) {
+                int n = size * 2;
+                start = Arrays.copyOf(start, n);
+                latencyMs = Arrays.copyOf(latencyMs, n);
+                serverMicros = Arrays.copyOf(serverMicros, n);
+                status = Arrays.copyOf(status, n);
+                ok = Arrays.copyOf(ok, n);
+                statements = Arrays.copyOf(statements, n);
             }
-            String count = response.headers().get("X-Query-Count");
-            if (count != null) {
-                long n = Long.parseLong(count.strip());
-                statements.add(n);
-                statementResponses.increment();
-                statementsMax.accumulateAndGet(n, Math::max);
-            }
+            start[size] = startMs;
+            latencyMs[size] = (int) Math.max(0, Math.min(HIGHEST_MS, latency));
+            serverMicros[size] = (int) Math.min(Integer.MAX_VALUE, server);
+            status[size] = (short) code;
+            ok[size] = expected;
+            statements[size] = queries;
+            size++;
         }
 
-        /** Drains the recorder into totals that can be added to others. */
-        Totals drain() {
-            Totals t = new Totals();
-            t.latency.add(latency.getIntervalHistogram());
-            t.attempts = attempts.sum();
-            t.received = received.sum();
-            t.ok = ok.sum();
-            errors.forEach((k, v) -> t.errors.merge(k, v.sum(), Long::sum));
-            t.statements = statements.sum();
-            t.statementResponses = statementResponses.sum();
-            t.statementsMax = statementsMax.get();
-            return t;
+        /** Returns the stats of the samples that started in [from, to) epoch ms, stalled ones excluded. */
+        synchronized Summary summarize(long from, long to, Stalls stalls) {
+            Summary s = new Summary();
+            for (int i = 0; i < size; i++) {
+                if (start[i] < from || start[i] >= to) {
+                    continue;
+                }
+                s.received++;
+                if (ok[i]) {
+                    s.ok++;
+                } else {
+                    s.errors.merge("http_" + status[i], 1L, Long::sum);
+                }
+                if (statements[i] >= 0) {
+                    s.statements += statements[i];
+                    s.statementResponses++;
+                    s.statementsMax = Math.max(s.statementsMax, statements[i]);
+                }
+                if (stalls.overlaps(start[i], start[i] + latencyMs[i])) {
+                    s.stalled++;
+                    continue;
+                }
+                s.latency.recordValue(latencyMs[i]);
+                if (serverMicros[i] >= 0) {
+                    long server = Math.min(HIGHEST_MICROS, serverMicros[i]);
+                    s.server.recordValue(server);
+                    s.gapMicros.recordValue(Math.max(0, Math.min(HIGHEST_MICROS, latencyMs[i] * 1000L - server)));
+                }
+            }
+            return s;
         }
     }
 
-    /** Read-side totals: addable, so seconds can be merged into a window. */
-    private static final class Totals {
+    /** The stall windows of the load generator, for excluding the answers that were in flight during one. */
+    public record Stalls(long[] starts, long[] ends) {
+        static final Stalls NONE = new Stalls(new long[0], new long[0]);
+
+        /** Returns the stalls as sorted windows. */
+        public static Stalls of(List<long[]> windows) {
+            List<long[]> sorted = new ArrayList<>(windows);
+            sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+            return new Stalls(sorted.stream().mapToLong(w -> w[0]).toArray(), sorted.stream().mapToLong(w -> w[1]).toArray());
+        }
+
+        /** Returns whether [from, to] intersects a stall. */
+        boolean overlaps(long from, long to) {
+            int i = Arrays.binarySearch(starts, to);
+            int last = i >= 0 ? i : -i - 2; // the last stall starting at or before 'to'
+            for (int k = last; k >= 0 && k > last - 4; k--) { // stalls do not nest; a few back is plenty
+                if (ends[k] >= from) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** What the samples of a request name add up to. */
+    private static final class Summary {
         final Histogram latency = new Histogram(HIGHEST_MS, 3);
+        final Histogram server = new Histogram(HIGHEST_MICROS, 3);
+        final Histogram gapMicros = new Histogram(HIGHEST_MICROS, 3);
+        final Map<String, Long> errors = new TreeMap<>();
         long attempts;
         long received;
         long ok;
-        final Map<String, Long> errors = new TreeMap<>();
+        long stalled;
         long statements;
         long statementResponses;
         long statementsMax = -1;
-
-        Totals add(Totals o) {
-            latency.add(o.latency);
-            attempts += o.attempts;
-            received += o.received;
-            ok += o.ok;
-            o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
-            statements += o.statements;
-            statementResponses += o.statementResponses;
-            statementsMax = Math.max(statementsMax, o.statementsMax);
-            return this;
-        }
 
         RequestStats toStats(String name, String tier, double seconds) {
             long noResponse = Math.max(0, attempts - received);
@@ -110,11 +153,19 @@ public final class ExactResults {
             long count = received + noResponse;
             Histogram h = latency;
             boolean any = h.getTotalCount() > 0;
+            RequestStats.ServerTime serverTime = server.getTotalCount() == 0 ? null : new RequestStats.ServerTime(
+                    server.getTotalCount(), ms(server, 50), ms(server, 95), ms(server, 99),
+                    server.getMaxValue() / 1000.0, ms(gapMicros, 50), ms(gapMicros, 99), gapMicros.getMaxValue() / 1000.0,
+                    Quantiles.encode(server));
             return new RequestStats(name, tier, count, ok, count - ok, causes, any ? h.getMinValue() : 0, pct(50),
                     pct(75), pct(95), pct(99), pct(99.9), any ? h.getMaxValue() : 0,
                     any ? Math.round(h.getMean() * 100) / 100.0 : 0, count / Math.max(seconds, 0.001),
                     statementResponses == 0 ? -1 : Math.round(100.0 * statements / statementResponses) / 100.0,
-                    statementsMax);
+                    statementsMax, any ? Quantiles.encode(h) : null, serverTime, stalled);
+        }
+
+        private static double ms(Histogram micros, double percentile) {
+            return Math.round(micros.getValueAtPercentile(percentile)) / 1000.0;
         }
 
         private double pct(double percentile) {
@@ -122,34 +173,63 @@ public final class ExactResults {
         }
     }
 
-    private static Live live(Map<String, Live> map, String name) {
-        return map.computeIfAbsent(name, n -> new Live());
+    private static Samples samples(String name) {
+        return RUN.computeIfAbsent(name, n -> new Samples());
     }
 
     /** Counts a request about to be sent. */
     public static void attempt(String name) {
-        live(RUN, name).attempts.increment();
-        live(BY_SECOND.computeIfAbsent(System.currentTimeMillis() / 1000, k -> new ConcurrentHashMap<>()), name)
-                .attempts.increment();
+        samples(name).attempts.increment();
+        ATTEMPTS_BY_SECOND.computeIfAbsent(System.currentTimeMillis() / 1000, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> new LongAdder()).increment();
     }
 
-    /** Records a received response: latency, status (expected ones are successes), statements. Returns it unchanged. */
+    /** Records a received response: latency, status (expected ones are successes), statements, server time. */
     public static Response record(String name, Response response, List<Integer> expected) {
         long start = response.startTimestamp();
         long end = response.endTimestamp();
         FIRST.accumulateAndGet(start, Math::min);
         LAST.accumulateAndGet(end, Math::max);
-        live(RUN, name).record(response, expected, end - start);
-        // bucketed by the second the request was sent, like its attempt, so a window pairs attempts and answers
-        live(BY_SECOND.computeIfAbsent(start / 1000, k -> new ConcurrentHashMap<>()), name)
-                .record(response, expected, end - start);
+        int status = response.status().code();
+        String count = response.headers().get("X-Query-Count");
+        samples(name).add(start, end - start, serverMicros(response.headers().get("Server-Timing")), status,
+                expected.contains(status), count == null ? -1 : Integer.parseInt(count.strip()));
         return response;
+    }
+
+    /**
+     * Returns the duration of a {@code Server-Timing} header in microseconds: the metric named {@code total} when
+     * there is one, else the first with a {@code dur}; -1 without a usable one (any service may send any metrics).
+     */
+    static long serverMicros(String header) {
+        if (header == null) {
+            return -1;
+        }
+        double first = -1;
+        for (String metric : header.split(",")) {
+            String[] parts = metric.split(";");
+            for (String param : parts) {
+                String p = param.strip();
+                if (p.regionMatches(true, 0, "dur=", 0, 4)) {
+                    try {
+                        double ms = Double.parseDouble(p.substring(4).replace("\"", ""));
+                        if (parts[0].strip().equalsIgnoreCase("total")) {
+                            return Math.round(ms * 1000);
+                        }
+                        first = first < 0 ? ms : first;
+                    } catch (NumberFormatException e) {
+                        // a malformed metric is ignored, as browsers do
+                    }
+                }
+            }
+        }
+        return first < 0 ? -1 : Math.round(first * 1000);
     }
 
     /** Clears everything (warm-up traffic is not part of the run). */
     public static void reset() {
         RUN.clear();
-        BY_SECOND.clear();
+        ATTEMPTS_BY_SECOND.clear();
         FIRST.set(Long.MAX_VALUE);
         LAST.set(Long.MIN_VALUE);
     }
@@ -159,31 +239,42 @@ public final class ExactResults {
         return FIRST.get() == Long.MAX_VALUE ? -1 : FIRST.get();
     }
 
+    /** Returns the epoch millisecond the last recorded response ended, or -1 before any. */
+    public static long lastResponseMillis() {
+        return LAST.get() == Long.MIN_VALUE ? -1 : LAST.get();
+    }
+
     /** Returns the wall time between the first request's start and the last response's end, in seconds. */
     public static double spanSeconds() {
         return LAST.get() <= FIRST.get() ? 0 : (LAST.get() - FIRST.get()) / 1000.0;
     }
 
-    /** Returns every request name's results over the whole run, in name order, with its budget tier. */
-    public static List<RequestStats> snapshot(Map<String, String> tiers) {
+    /** Returns every request name's results over the whole run, in name order, stalled answers excluded. */
+    public static List<RequestStats> snapshot(Map<String, String> tiers, Stalls stalls) {
         double span = spanSeconds();
-        return new TreeMap<>(RUN).entrySet().stream()
-                .map(e -> e.getValue().drain().toStats(e.getKey(), tier(tiers, e.getKey()), span)).toList();
+        return new TreeMap<>(RUN).entrySet().stream().map(e -> {
+            Summary s = e.getValue().summarize(Long.MIN_VALUE, Long.MAX_VALUE, stalls);
+            s.attempts = e.getValue().attempts.sum();
+            return s.toStats(e.getKey(), tier(tiers, e.getKey()), span);
+        }).toList();
     }
 
-    /** Returns the results of the requests sent in whole seconds [from, to) (epoch ms); each second is read once. */
-    public static List<RequestStats> window(long fromMillis, long toMillis, Map<String, String> tiers) {
-        Map<String, Totals> merged = new TreeMap<>();
+    /** Returns the results of the requests sent in whole seconds [from, to) (epoch ms). */
+    public static List<RequestStats> window(long fromMillis, long toMillis, Map<String, String> tiers, Stalls stalls) {
         long first = fromMillis / 1000;
         long last = toMillis / 1000;
-        for (long second = first; second < last; second++) {
-            Map<String, Live> bucket = BY_SECOND.remove(second);
-            if (bucket != null) {
-                bucket.forEach((name, l) -> merged.merge(name, l.drain(), Totals::add));
+        List<RequestStats> out = new ArrayList<>();
+        for (Map.Entry<String, Samples> e : new TreeMap<>(RUN).entrySet()) {
+            Summary s = e.getValue().summarize(first * 1000, last * 1000, stalls);
+            for (long second = first; second < last; second++) {
+                LongAdder a = ATTEMPTS_BY_SECOND.getOrDefault(second, new ConcurrentHashMap<>()).get(e.getKey());
+                s.attempts += a == null ? 0 : a.sum();
+            }
+            if (s.received > 0 || s.attempts > 0) {
+                out.add(s.toStats(e.getKey(), tier(tiers, e.getKey()), last - first));
             }
         }
-        return merged.entrySet().stream()
-                .map(e -> e.getValue().toStats(e.getKey(), tier(tiers, e.getKey()), last - first)).toList();
+        return out;
     }
 
     private static String tier(Map<String, String> tiers, String name) {

@@ -17,9 +17,15 @@ import java.util.Set;
  *                  must catch (tests, and anyone who wants to see the gate fail)
  * @param sutEnv    extra settings for the service the harness starts ({@code -DsutEnv=SUT_CACHE_ENABLED=false,...}),
  *                  e.g. to measure it without its cache
+ * @param confirm   re-run a simulation once when a timing check failed, and fail only when it fails again
+ *                  ({@code -Dconfirm=false} turns it off)
+ * @param confirmationOf the run directory of the run this one confirms (set by the harness for the re-run), or null
+ * @param session   identifies one {@code gatling:test} invocation, whose simulations share one summary table
+ * @param summaryDir where that summary is kept
  */
 public record Settings(Profile profile, Optional<URI> target, String baseline, Set<String> regress, Path root,
-                       Path baselineDir, Path runsDir, Path sutDir, java.util.Map<String, String> sutEnv) {
+                       Path baselineDir, Path runsDir, Path sutDir, java.util.Map<String, String> sutEnv,
+                       boolean confirm, Path confirmationOf, String session, Path summaryDir) {
 
     /** Reads and validates the settings of this Gatling JVM. */
     public static Settings fromSystemProperties() {
@@ -57,7 +63,15 @@ public record Settings(Profile profile, Optional<URI> target, String baseline, S
             }
             sutEnv.put(kv[0], kv[1]);
         }
+        String confirm = System.getProperty("perfgate.confirm", "true").strip().toLowerCase(Locale.ROOT);
+        if (!Set.of("true", "false").contains(confirm)) {
+            throw new IllegalArgumentException("confirm was \"" + confirm + "\", must be true or false");
+        }
+        String of = System.getProperty("perfgate.confirmationOf", "").strip();
+        String session = System.getProperty("perfgate.session", "").strip();
+        Path summaryDir = Path.of(System.getProperty("perfgate.summaryDir", runsDir.toString()));
         return new Settings(profile, target, baseline, regress, root, baselineDir, runsDir,
-                root.resolve("system-under-test"), java.util.Map.copyOf(sutEnv));
+                root.resolve("system-under-test"), java.util.Map.copyOf(sutEnv), confirm.equals("true"),
+                of.isEmpty() ? null : Path.of(of), session.isEmpty() ? "unnamed" : session, summaryDir);
     }
 }

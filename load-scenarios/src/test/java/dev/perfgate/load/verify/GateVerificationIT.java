@@ -11,14 +11,19 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.perfgate.load.harness.RunVerdict;
+import dev.perfgate.reports.Check;
+import dev.perfgate.reports.Confirmation;
 import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.ResultFiles;
 import dev.perfgate.reports.RunResult;
 
 /**
- * Reads what the three smoke runs of {@code ./mvnw verify} wrote (see load-scenarios/pom.xml): every scenario ran
- * with every file written, the unchanged run passed against its fresh baseline, and the run with the injected
- * regression failed naming exactly that route.
+ * Reads what the smoke and proof runs of {@code ./mvnw verify} wrote (see load-scenarios/pom.xml): every scenario
+ * ran with every file written, the unchanged run passed against its fresh baseline, the run with the injected
+ * regression failed naming exactly that route, the service's injected faults failed naming their requests after a
+ * confirmation run, a load generator stopped for a second made an invalid run and no regression, and one summary
+ * table lists every simulation.
  */
 class GateVerificationIT {
     private static final Path DIR = Path.of(System.getProperty("perfgate.verifyDir", "target/verify"));
@@ -76,5 +81,74 @@ class GateVerificationIT {
         assertThat(junit).contains("name=\"n+1 suspects GET /api/clients/{id}/budget suspect\"");
         assertThat(Files.readString(run.resolve("regression.html"))).contains("check(s) failed")
                 .contains("client budget");
+    }
+
+    @Test
+    void faults_50msOnOneRoute_andOneStatementOnAnother_failNamingThem_afterConfirmation() throws IOException {
+        Path run = latestRun("proof-faults");
+        String junit = Files.readString(run.resolve("junit.xml"));
+        assertThat(junit).contains("name=\"client timeline p95Ms\"").contains("name=\"client budget statementsMax\"");
+        List<String> failures = List.of(junit.split("<failure")).subList(1, junit.split("<failure").length);
+        assertThat(failures).extracting(f -> f.substring(0, f.indexOf('>')))
+                .anySatisfy(f -> assertThat(f).contains("client timeline").contains("p95Ms"))
+                .anySatisfy(f -> assertThat(f).contains("client budget").contains("statementsMax"))
+                .allSatisfy(f -> assertThat(f).containsAnyOf("client timeline", "client budget"));
+        // the 50 ms is a timing failure: confirmed by a second run of the simulation, both kept
+        RunVerdict verdict = RunVerdict.read(run);
+        assertThat(verdict.outcome()).isEqualTo(Confirmation.Outcome.FAIL);
+        assertThat(verdict.confirmation()).isNotNull();
+        assertThat(Path.of(verdict.confirmation()).resolve("results.json")).exists();
+        assertThat(verdict.checks()).filteredOn(c -> c.subject().equals("client timeline") && c.metric().equals("p95Ms"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.failed()).isTrue();
+                    assertThat(c.rule()).contains("confirmed: failed in both runs");
+                    assertThat(c.actual()).isGreaterThan(c.expected() + 40);
+                });
+        assertThat(Files.readString(run.resolve("regression.html"))).contains("FAIL: ").contains("confirmed by a second run");
+    }
+
+    @Test
+    void stalledLoadGenerator_isAnInvalidRun_notARegression() throws IOException {
+        Path run = latestRun("proof-stalled");
+        RunResult result = ResultFiles.read(run.resolve("results.json"));
+        assertThat(result.validity()).isNotNull();
+        assertThat(result.validity().valid()).isFalse();
+        assertThat(result.validity().longestStallMs()).isGreaterThanOrEqualTo(900);
+        assertThat(result.validity().reasons()).anySatisfy(r -> assertThat(r).contains("stalled for"));
+        assertThat(result.validity().samplesExcluded()).isPositive();
+        assertThat(result.requests()).extracting(RequestStats::injectorStalled).anySatisfy(n -> assertThat(n).isPositive());
+        RunVerdict verdict = RunVerdict.read(run);
+        assertThat(verdict.outcome()).isNotEqualTo(Confirmation.Outcome.FAIL);
+        assertThat(verdict.checks()).noneMatch(Check::failed);
+        assertThat(Files.readString(run.resolve("junit.xml"))).doesNotContain("<failure");
+        assertThat(Files.readString(run.resolve("regression.html"))).contains("INVALID run");
+    }
+
+    @Test
+    void everyRun_measuresItsLoadGenerator_andTheServiceTime() throws IOException {
+        RunResult result = ResultFiles.read(latestRun("proof-baseline").resolve("results.json"));
+        assertThat(result.schemaVersion()).isEqualTo(RunResult.SCHEMA_VERSION);
+        assertThat(result.validity().valid()).isTrue();
+        assertThat(result.validity().hiccupP99Ms()).isPositive();
+        assertThat(result.requests()).allSatisfy(r -> {
+            assertThat(r.histogram()).isNotNull();
+            assertThat(r.server()).as(r.name() + " server time").isNotNull();
+            assertThat(r.server().count()).isEqualTo(r.count());
+            assertThat(r.server().p50Ms()).isLessThanOrEqualTo(r.p95Ms() + 1);
+        });
+    }
+
+    @Test
+    void oneSummary_listsEverySimulationOfTheInvocation() throws IOException {
+        Path summary;
+        try (Stream<Path> files = Files.list(DIR)) {
+            summary = files.filter(f -> f.getFileName().toString().startsWith("summary-verify-"))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
+        }
+        List<String[]> rows = Files.readAllLines(summary).stream().map(l -> l.split("\t")).toList();
+        assertThat(rows).hasSize(6); // three smoke runs, three proof runs: a failure stopped none of them
+        assertThat(rows).extracting(r -> r[5]).containsExactly("PASS", "PASS", "FAIL", "PASS", "FAIL",
+                rows.get(5)[5].equals("PASS") ? "PASS" : "INVALID");
+        assertThat(rows.get(4)[4]).isEqualTo("2"); // the faults run was confirmed by a second attempt
     }
 }

@@ -35,6 +35,8 @@ import dev.perfgate.sut.query.QueryMonitor;
 public final class Routes {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
     private static final String QUERY_COUNT = "X-Query-Count";
+    /** The service's own time for a request, microsecond resolution (RFC: W3C Server Timing). */
+    private static final HeaderName SERVER_TIMING = HeaderNames.create("Server-Timing");
     private static final HeaderName CACHE = HeaderNames.create("X-Cache");
 
     private static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
@@ -50,6 +52,8 @@ public final class Routes {
     private final RateLimiter limiter;
     private final long slowRequestNanos;
     private final List<Registered> registered = new ArrayList<>();
+    private final Faults faults;
+    private final FaultStatement faultStatement;
 
     /** Computes a response from a request, or throws. */
     @FunctionalInterface
@@ -57,16 +61,27 @@ public final class Routes {
         ApiResponse handle(ApiRequest request) throws Exception;
     }
 
-    private record Registered(Method method, PathMatcher matcher) {
+    private record Registered(Method method, String pattern, PathMatcher matcher) {
+    }
+
+    /** Runs the extra SQL statement of a {@code statement@} fault, through the monitored pool. */
+    @FunctionalInterface
+    public interface FaultStatement {
+        void run() throws Exception;
     }
 
     /**
      * @param encoding      response compression
      * @param limiter       per-client rate limits, or null for none
      * @param slowRequestMs requests at least this slow are logged at INFO with their request id
+     * @param faults        faults injected on purpose (SUT_FAULTS), usually none
+     * @param faultStatement the extra statement of a statement fault
      */
     public Routes(HttpRouting.Builder routing, EndpointStats stats, QueryMonitor queries, int maxBodyBytes,
-                  ResponseEncoding encoding, RateLimiter limiter, int slowRequestMs) {
+                  ResponseEncoding encoding, RateLimiter limiter, int slowRequestMs, Faults faults,
+                  FaultStatement faultStatement) {
+        this.faults = faults;
+        this.faultStatement = faultStatement;
         this.routing = routing;
         this.stats = stats;
         this.queries = queries;
@@ -97,20 +112,40 @@ public final class Routes {
      * route's latency histogram and the slow-request log, where a connection held for minutes would swamp both.
      */
     public Routes stream(String pattern, Endpoint endpoint) {
-        registered.add(new Registered(Method.GET, PathMatchers.create(pattern)));
-        routing.route(Method.GET, pattern, instrument("GET " + pattern, null, endpoint));
+        registered.add(new Registered(Method.GET, pattern, PathMatchers.create(pattern)));
+        routing.route(Method.GET, pattern, instrument("GET " + pattern, null, faulty("GET " + pattern, endpoint)));
         return this;
     }
 
     private Routes add(Method method, String pattern, Endpoint endpoint) {
-        registered.add(new Registered(method, PathMatchers.create(pattern)));
-        routing.route(method, pattern, instrument(method.text() + " " + pattern, stats.route(method.text(), pattern),
-                endpoint));
+        registered.add(new Registered(method, pattern, PathMatchers.create(pattern)));
+        String name = method.text() + " " + pattern;
+        routing.route(method, pattern, instrument(name, stats.route(method.text(), pattern), faulty(name, endpoint)));
         return this;
+    }
+
+    private Endpoint faulty(String route, Endpoint endpoint) {
+        Faults.Fault fault = faults.of(route);
+        if (fault == null) {
+            return endpoint;
+        }
+        LOG.warning(() -> "SUT_FAULTS: " + route + " is slowed by " + fault.delayMs() + " ms"
+                + (fault.extraStatement() ? " and runs one extra statement" : ""));
+        return request -> {
+            if (fault.delayMs() > 0) {
+                Thread.sleep(fault.delayMs());
+            }
+            if (fault.extraStatement()) {
+                faultStatement.run();
+            }
+            return endpoint.handle(request);
+        };
     }
 
     /** Answers everything no route matched: 405 with Allow when the path exists under other methods, else 404. */
     public void fallback() {
+        faults.requireKnown(registered.stream().map(r -> r.method().text() + " " + r.pattern())
+                .collect(java.util.stream.Collectors.toSet()));
         EndpointStats.Route unmatched = stats.route("ANY", "(unmatched)");
         routing.any(instrument("ANY (unmatched)", unmatched, request -> {
             throw unmatched(request);
@@ -140,12 +175,12 @@ public final class Routes {
             try {
                 TwoLevelCache.takeLastLevel(); // nothing left over from an earlier request on this thread
                 limit(req, res);
-                status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes)));
+                status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes)), start);
             } catch (StreamFailed e) {
                 status = e.status;
                 aborted = e;
             } catch (Exception e) {
-                status = sendError(req, res, e, requestId);
+                status = sendError(req, res, e, requestId, start);
             } finally {
                 long nanos = System.nanoTime() - start;
                 int statements = QueryMonitor.current();
@@ -188,7 +223,7 @@ public final class Routes {
         }
     }
 
-    private int send(ServerRequest req, ServerResponse res, ApiResponse response) throws StreamFailed {
+    private int send(ServerRequest req, ServerResponse res, ApiResponse response, long start) throws StreamFailed {
         response.headers().forEach(res::header);
         res.header(QUERY_COUNT, Integer.toString(QueryMonitor.current()));
         TwoLevelCache.Level level = TwoLevelCache.takeLastLevel();
@@ -227,6 +262,7 @@ public final class Routes {
             res.header(HeaderNames.ETAG, etag);
             if (ETags.matches(req.headers().value(HeaderNames.IF_NONE_MATCH).orElse(null), etag)) {
                 res.status(304);
+                serverTiming(res, start);
                 res.send();
                 return 304;
             }
@@ -237,8 +273,20 @@ public final class Routes {
             res.header(HeaderNames.CONTENT_ENCODING, coding.token());
             body = ResponseEncoding.encode(coding, body);
         }
+        serverTiming(res, start);
         res.send(body);
         return response.status();
+    }
+
+    /**
+     * Sets {@code Server-Timing: app;dur=<ms>} with microsecond resolution: the time from the request reaching its
+     * route to the response being ready to send, so a load generator can tell the service's time from its own and
+     * resolve an L1 cache hit that its millisecond clock reads as 0 or 1 ms.
+     */
+    private static void serverTiming(ServerResponse res, long startNanos) {
+        long micros = (System.nanoTime() - startNanos) / 1000;
+        res.header(SERVER_TIMING, "app;dur=" + micros / 1000 + "." + (char) ('0' + micros / 100 % 10)
+                + (char) ('0' + micros / 10 % 10) + (char) ('0' + micros % 10));
     }
 
     private boolean negotiable(String contentType) {
@@ -278,7 +326,7 @@ public final class Routes {
         return status;
     }
 
-    private int sendError(ServerRequest req, ServerResponse res, Exception e, String requestId) {
+    private int sendError(ServerRequest req, ServerResponse res, Exception e, String requestId, long start) {
         ApiException error = toApiException(req, e, requestId);
         if (res.isSent()) {
             return error.status(); // nothing more can be said on this response
@@ -305,7 +353,7 @@ public final class Routes {
                     ? "ApiKey header=\"" + RateLimiter.API_KEY_HEADER + "\"" : "Bearer");
         }
         try {
-            return send(req, res, new ApiResponse(error.status(), body, headers));
+            return send(req, res, new ApiResponse(error.status(), body, headers), start);
         } catch (StreamFailed impossible) {
             throw new IllegalStateException("an error body is never streamed", impossible);
         }

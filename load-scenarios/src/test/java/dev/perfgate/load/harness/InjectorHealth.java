@@ -1,0 +1,143 @@
+package dev.perfgate.load.harness;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+import dev.perfgate.reports.RunValidity;
+
+/**
+ * Measures the load generator itself while it runs, so that its own stalls are not blamed on the service. A hiccup
+ * meter in the style of jHiccup: a thread that only sleeps 1 ms at a time and records how late it wakes; when the
+ * JVM pauses (GC, safepoints) or the machine does not schedule the process (a noisy neighbour, a stopped process),
+ * this thread is late exactly as long as every Gatling thread was, and every response in flight then was timed late
+ * on the client side. Also samples the process's and the machine's CPU once a second and reads the JVM's
+ * stop-the-world collection time.
+ */
+public final class InjectorHealth implements AutoCloseable {
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final long stallNanos;
+    private final Histogram hiccupsMicros = new Histogram(TimeUnit.HOURS.toMicros(1), 2);
+    private final List<long[]> stalls = new ArrayList<>(); // [start, end] epoch ms, guarded by this
+    private final Thread thread;
+    private long gcAtStart = stopTheWorldMillis();
+    private double cpuSum;
+    private double machineCpuSum;
+    private long cpuSamples;
+    private volatile boolean running = true;
+
+    private InjectorHealth(double stallMs) {
+        this.stallNanos = (long) (stallMs * 1_000_000);
+        this.thread = Thread.ofPlatform().daemon().name("perfgate-hiccup-meter").priority(Thread.MAX_PRIORITY)
+                .unstarted(this::meter);
+    }
+
+    /** Starts measuring; a hiccup at least {@code stallMs} long is recorded as a stall. */
+    public static InjectorHealth start(double stallMs) {
+        InjectorHealth h = new InjectorHealth(stallMs);
+        h.thread.start();
+        return h;
+    }
+
+    private void meter() {
+        var os = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean s
+                ? s : null;
+        long nextCpu = System.nanoTime();
+        while (running) {
+            long before = System.nanoTime();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            long late = Math.max(0, now - before - TICK_NANOS);
+            synchronized (this) {
+                hiccupsMicros.recordValue(Math.min(late / 1000, hiccupsMicros.getHighestTrackableValue()));
+                if (late >= stallNanos) {
+                    long end = System.currentTimeMillis();
+                    stalls.add(new long[] {end - late / 1_000_000, end});
+                }
+                if (os != null && now >= nextCpu) {
+                    double process = os.getProcessCpuLoad();
+                    double machine = os.getCpuLoad();
+                    if (process >= 0 && machine >= 0) {
+                        cpuSum += process;
+                        machineCpuSum += machine;
+                        cpuSamples++;
+                    }
+                    nextCpu = now + TimeUnit.SECONDS.toNanos(1);
+                }
+            }
+        }
+    }
+
+    /** Forgets everything measured so far (warm-up is not part of the run). */
+    public synchronized void reset() {
+        hiccupsMicros.reset();
+        stalls.clear();
+        cpuSum = 0;
+        machineCpuSum = 0;
+        cpuSamples = 0;
+        gcAtStart = stopTheWorldMillis();
+    }
+
+    /** Returns the stalls so far as [start, end] epoch milliseconds, in time order. */
+    public synchronized List<long[]> stalls() {
+        return new ArrayList<>(stalls);
+    }
+
+    /**
+     * Returns the run's validity between two instants (epoch ms): invalid when one stall reached
+     * {@code invalidStallMs} or the stalls add up to {@code invalidStalledPercent} of the run.
+     */
+    public synchronized RunValidity validity(long fromMillis, long toMillis, Budgets.Validity limits,
+                                             long samplesExcluded) {
+        double runMillis = Math.max(1, toMillis - fromMillis);
+        List<long[]> inRun = stalls.stream().filter(s -> s[1] >= fromMillis && s[0] <= toMillis).toList();
+        double stalled = inRun.stream().mapToLong(s -> Math.min(s[1], toMillis) - Math.max(s[0], fromMillis)).sum();
+        double longest = inRun.stream().mapToLong(s -> s[1] - s[0]).max().orElse(0);
+        double stalledPercent = Math.round(10_000 * stalled / runMillis) / 100.0;
+        List<String> reasons = new ArrayList<>();
+        if (longest >= limits.invalidStallMs()) {
+            reasons.add(String.format("the load generator stalled for %.0f ms at once (limit %.0f ms)", longest,
+                    limits.invalidStallMs()));
+        }
+        if (stalledPercent >= limits.invalidStalledPercent()) {
+            reasons.add(String.format("the load generator was stalled %.2f %% of the run (limit %.2f %%)",
+                    stalledPercent, limits.invalidStalledPercent()));
+        }
+        List<long[]> longestFirst = inRun.stream().sorted(Comparator.comparingLong((long[] s) -> s[0] - s[1]))
+                .limit(20).toList();
+        return new RunValidity(reasons.isEmpty(), reasons, stalledPercent, longest, inRun.size(), limits.stallMs(),
+                hiccupsMicros.getTotalCount() == 0 ? 0 : hiccupsMicros.getValueAtPercentile(99) / 1000.0,
+                stopTheWorldMillis() - gcAtStart,
+                cpuSamples == 0 ? 0 : Math.round(1000 * cpuSum / cpuSamples) / 10.0,
+                cpuSamples == 0 ? 0 : Math.round(1000 * machineCpuSum / cpuSamples) / 10.0, samplesExcluded,
+                longestFirst);
+    }
+
+    /** Returns the time this JVM spent in stop-the-world collections (concurrent cycles excluded). */
+    private static long stopTheWorldMillis() {
+        long sum = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = gc.getName();
+            if (!name.contains("Concurrent") && !name.contains("Cycles") && gc.getCollectionTime() > 0) {
+                sum += gc.getCollectionTime();
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
