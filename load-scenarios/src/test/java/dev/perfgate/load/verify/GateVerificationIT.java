@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import dev.perfgate.load.harness.RunVerdict;
+import dev.perfgate.harness.RunVerdict;
 import dev.perfgate.reports.Check;
 import dev.perfgate.reports.Confirmation;
 import dev.perfgate.reports.RequestStats;
@@ -28,10 +28,14 @@ import dev.perfgate.reports.RunResult;
 class GateVerificationIT {
     private static final Path DIR = Path.of(System.getProperty("perfgate.verifyDir", "target/verify"));
 
-    /** Returns the newest run of an execution (an earlier verify without clean leaves older ones beside it). */
+    /**
+     * Returns the newest first run of an execution (an earlier verify without clean leaves older ones beside it; a
+     * confirmation run sits beside the run it confirms).
+     */
     private static Path latestRun(String execution) throws IOException {
         try (Stream<Path> runs = Files.list(DIR.resolve("runs").resolve(execution))) {
-            return runs.filter(Files::isDirectory).max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+            return runs.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().endsWith("-confirmation"))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
                     .orElseThrow(() -> new AssertionError("no run of " + execution + " under " + DIR));
         }
     }
@@ -98,7 +102,8 @@ class GateVerificationIT {
         assertThat(verdict.outcome()).isEqualTo(Confirmation.Outcome.FAIL);
         assertThat(verdict.confirmation()).isNotNull();
         assertThat(Path.of(verdict.confirmation()).resolve("results.json")).exists();
-        assertThat(verdict.checks()).filteredOn(c -> c.subject().equals("client timeline") && c.metric().equals("p95Ms"))
+        assertThat(verdict.checks()).filteredOn(c -> c.group().equals("regression")
+                        && c.subject().equals("client timeline") && c.metric().equals("p95Ms"))
                 .singleElement().satisfies(c -> {
                     assertThat(c.failed()).isTrue();
                     assertThat(c.rule()).contains("confirmed: failed in both runs");
