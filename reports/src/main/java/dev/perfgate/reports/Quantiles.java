@@ -98,7 +98,7 @@ public final class Quantiles {
         if (h != null) {
             return of(h, percentile, confidence, 1);
         }
-        double point = percentile >= 99 ? r.p99Ms() : r.p95Ms();
+        double point = percentile >= 99 ? r.p99Ms() : percentile >= 95 ? r.p95Ms() : r.p50Ms();
         boolean estimable = r.count() >= samplesNeeded(percentile / 100, confidence);
         return new Interval(point, point, estimable ? point : Double.NaN, r.count());
     }

@@ -119,14 +119,14 @@ public final class RegressionGate {
     }
 
     /**
-     * The p95 and p99 checks of one request. Requests whose baseline client p95 is under {@code serverBelowMs} are
+     * The p50, p95 and p99 checks of one request. Requests whose baseline client p95 is under {@code serverBelowMs} are
      * judged on the service's own time when both runs carry it: whole-millisecond client timestamps cannot tell an
      * L1-cached answer from one twice as slow.
      */
     static List<Check> latency(String name, RequestStats before, RequestStats now, Tolerance t) {
         List<Check> out = new ArrayList<>();
         boolean server = before.p95Ms() < t.serverBelowMs() && before.server() != null && now.server() != null;
-        for (double pct : new double[] {95, 99}) {
+        for (double pct : new double[] {50, 95, 99}) { // the median moves first when a route gets slower as a whole
             String suffix = "P" + (int) pct + "Ms";
             if (server) {
                 out.add(t.percentile(name, "server" + suffix, pct, Quantiles.serverMs(before, pct, t.confidence()),

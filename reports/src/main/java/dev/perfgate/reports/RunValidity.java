@@ -20,21 +20,26 @@ import java.util.List;
  * @param gcPauseMs        time the load generator's JVM spent in stop-the-world collections during the run
  * @param cpuMeanPercent   mean CPU of the load generator's process, in percent of the whole machine
  * @param machineCpuMeanPercent mean CPU of the whole machine (service, database and everything else included)
+ * @param foreignCpuMeanPercent mean CPU of everything but the service (when its process is known) and the load
+ *                         generator: other work competing for the machine; -1 when unknown
  * @param samplesExcluded  answers in flight during a stall, excluded from the figures
  * @param stallWindows     the stalls as [start, end] epoch milliseconds, at most the 20 longest
  */
 public record RunValidity(boolean valid, List<String> reasons, double stalledPercent, double longestStallMs,
                           long stalls, double stallThresholdMs, double hiccupP99Ms, double gcPauseMs,
-                          double cpuMeanPercent, double machineCpuMeanPercent, long samplesExcluded,
+                          double cpuMeanPercent, double machineCpuMeanPercent, double foreignCpuMeanPercent,
+                          long samplesExcluded,
                           List<long[]> stallWindows) {
 
     /** Returns a one-line account for the console and the report. */
     public String describe() {
         return String.format("%s: load generator stalled %.2f %% of the run (%d stalls >= %s ms, longest %s ms),"
-                        + " hiccup p99 %s ms, GC pauses %s ms, CPU %s %% (machine %s %%), %d answers excluded",
+                        + " hiccup p99 %s ms, GC pauses %s ms, CPU %s %% (machine %s %%%s), %d answers excluded",
                 valid ? "valid run" : "INVALID run", stalledPercent, stalls, Check.format(stallThresholdMs),
                 Check.format(longestStallMs), Check.format(hiccupP99Ms), Check.format(gcPauseMs),
-                Check.format(cpuMeanPercent), Check.format(machineCpuMeanPercent), samplesExcluded)
+                Check.format(cpuMeanPercent), Check.format(machineCpuMeanPercent),
+                foreignCpuMeanPercent < 0 ? "" : ", other work " + Check.format(foreignCpuMeanPercent) + " %",
+                samplesExcluded)
                 + (reasons.isEmpty() ? "" : " — " + String.join("; ", reasons));
     }
 }

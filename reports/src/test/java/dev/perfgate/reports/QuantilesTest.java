@@ -97,7 +97,7 @@ class QuantilesTest {
         assertThat(combined).filteredOn(c -> c.subject().equals("a")).singleElement()
                 .satisfies(c -> assertThat(c.rule()).contains("not confirmed"));
         // a stalled load generator voids timing failures, not statement counts
-        RunValidity stalled = new RunValidity(false, List.of("stalled"), 2, 1000, 1, 50, 3, 0, 40, 90, 12, List.of());
+        RunValidity stalled = new RunValidity(false, List.of("stalled"), 2, 1000, 1, 50, 3, 0, 40, 90, -1, 12, List.of());
         List<Check> voided = Confirmation.applyValidity(List.of(p95Fail, sqlPass), stalled);
         assertThat(voided).extracting(Check::verdict).containsExactly(Check.Verdict.INVALID, Check.Verdict.PASS);
         assertThat(Confirmation.outcome(voided)).isEqualTo(Confirmation.Outcome.INVALID);

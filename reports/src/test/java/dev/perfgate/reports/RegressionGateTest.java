@@ -32,7 +32,7 @@ class RegressionGateTest {
     void unchangedRun_passesAgainstItself() {
         RunResult r = run(stats("client detail", 20, 40, 0, 10, 1), stats("budget", 30, 60, 1, 5, 3));
         List<Check> checks = RegressionGate.compare(r, r, T);
-        assertThat(checks).hasSize(10).noneMatch(Check::failed);
+        assertThat(checks).hasSize(12).noneMatch(Check::failed); // p50, p95, p99, errors, throughput, statements
     }
 
     @Test

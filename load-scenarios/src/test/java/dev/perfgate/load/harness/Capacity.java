@@ -9,6 +9,8 @@ import java.util.List;
 
 import io.gatling.javaapi.core.OpenInjectionStep;
 
+import dev.perfgate.harness.Budgets;
+import dev.perfgate.harness.ExactResults;
 import dev.perfgate.reports.Check;
 import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.RunResult;

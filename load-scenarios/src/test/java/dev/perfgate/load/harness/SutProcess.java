@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The reference service in its own JVM, so that the load generator's allocation and GC do not share a heap (or a
@@ -74,6 +76,26 @@ public final class SutProcess implements AutoCloseable {
         SutProcess sut = new SutProcess(process, URI.create("http://127.0.0.1:" + port), log);
         sut.awaitHealthy(Duration.ofMinutes(3));
         return sut;
+    }
+
+    /**
+     * Returns the service's processes: its JVM (embedded Redis runs as its child) and, when it runs one, the embedded
+     * PostgreSQL's postmaster (started detached, so not a child; its backends are the postmaster's children), found
+     * from the data directory the service logs and PostgreSQL's postmaster.pid in it.
+     */
+    public List<ProcessHandle> processes() {
+        List<ProcessHandle> out = new ArrayList<>(List.of(process.toHandle()));
+        try {
+            Matcher m = Pattern.compile("embedded PostgreSQL listening on \\S+ \\(.*, data (\\S+)\\)")
+                    .matcher(Files.readString(log));
+            if (m.find()) {
+                String pid = Files.readAllLines(Path.of(m.group(1)).resolve("postmaster.pid")).getFirst().strip();
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(out::add);
+            }
+        } catch (IOException | RuntimeException e) {
+            // an external database: its CPU is its own machine's, or counts as other work here
+        }
+        return out;
     }
 
     private void awaitHealthy(Duration limit) {

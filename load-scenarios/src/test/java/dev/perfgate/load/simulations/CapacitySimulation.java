@@ -23,7 +23,7 @@ public class CapacitySimulation extends PerfgateSimulation {
     @Override
     protected List<PopulationBuilder> populations() {
         Capacity plan = Capacity.of(settings.profile());
-        run.measureCapacity(plan);
+        run.measureCapacity(plan, perfgate);
         return List.of(scenario("capacity").exec(randomSwitch().on(
                         new Choice.WithWeight(70.0, exec(journeys.mobileUsage())),
                         new Choice.WithWeight(30.0, exec(journeys.vendorManagement()))))

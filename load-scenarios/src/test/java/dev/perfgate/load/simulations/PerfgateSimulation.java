@@ -9,31 +9,35 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 
+import dev.perfgate.harness.Budgets;
+import dev.perfgate.harness.Perfgate;
+import dev.perfgate.harness.PerfgateRun;
 import dev.perfgate.load.endpoints.Api;
-import dev.perfgate.load.harness.Budgets;
 import dev.perfgate.load.harness.Run;
 import dev.perfgate.load.harness.Settings;
 import dev.perfgate.load.journeys.Journeys;
 
 /**
- * What every perfgate simulation shares: settings, budgets, the run lifecycle (service, data, results, gate) and
- * assertions generated from the budgets for exactly the requests the simulation sends.
+ * What every simulation of the reference project shares: its settings, the reference service's lifecycle (start,
+ * data, counters, its own figures), and perfgate's harness through its public API only — the one line
+ * {@code Perfgate.record(protocol)} records, judges and reports the run, as it would in any Gatling project.
  */
 public abstract class PerfgateSimulation extends Simulation {
     protected final Settings settings = Settings.fromSystemProperties();
-    protected final Budgets budgets = Budgets.load(settings.root().resolve("load-scenarios").resolve("budgets.yaml"));
-    protected final Run run = new Run(simulationName(), getClass().getSimpleName(), settings, budgets);
+    protected final Run run = new Run(settings);
     protected final Api api = new Api(settings.regress());
     protected final Journeys journeys = smoke()
             ? new Journeys(api, run.feeds(), Duration.ofMillis(50), Duration.ofMillis(200))
             : new Journeys(api, run.feeds(), Duration.ofSeconds(1), Duration.ofSeconds(4));
-    protected final HttpProtocolBuilder protocol = http.baseUrl(run.baseUrl())
+    protected final HttpProtocolBuilder protocol = Perfgate.record(http.baseUrl(run.baseUrl())
             .acceptHeader("application/json")
             .acceptEncodingHeader("gzip, deflate")
             .userAgentHeader("perfgate-load/" + settings.profile().id())
             // conditional requests only where a journey asks for them (client detail revalidates with its ETag);
             // Gatling's own HTTP cache would turn every repeated GET into a 304 with no body to check
-            .disableCaching();
+            .disableCaching(), simulationName());
+    protected final PerfgateRun perfgate = Perfgate.run();
+    protected final Budgets budgets = perfgate.budgets();
 
     protected PerfgateSimulation() {
         List<PopulationBuilder> populations = populations();
@@ -69,11 +73,11 @@ public abstract class PerfgateSimulation extends Simulation {
 
     @Override
     public void before() {
-        run.before();
+        run.before(perfgate);
     }
 
     @Override
     public void after() {
-        run.after();
+        run.after(perfgate);
     }
 }

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import dev.perfgate.load.harness.RunVerdict;
+import dev.perfgate.harness.RunVerdict;
 import dev.perfgate.reports.Check;
 import dev.perfgate.reports.Confirmation;
 import dev.perfgate.reports.RequestStats;

@@ -1,4 +1,4 @@
-package dev.perfgate.load.harness;
+package dev.perfgate.harness;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -185,7 +185,7 @@ public final class ExactResults {
     }
 
     /** Records a received response: latency, status (expected ones are successes), statements, server time. */
-    public static Response record(String name, Response response, List<Integer> expected) {
+    public static Response record(String name, Response response, java.util.function.IntPredicate expected) {
         long start = response.startTimestamp();
         long end = response.endTimestamp();
         FIRST.accumulateAndGet(start, Math::min);
@@ -193,8 +193,20 @@ public final class ExactResults {
         int status = response.status().code();
         String count = response.headers().get("X-Query-Count");
         samples(name).add(start, end - start, serverMicros(response.headers().get("Server-Timing")), status,
-                expected.contains(status), count == null ? -1 : Integer.parseInt(count.strip()));
+                expected.test(status), queries(count));
         return response;
+    }
+
+    /** Returns an X-Query-Count header's number, or -1 when absent or not a number (any service may send anything). */
+    private static int queries(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Math.max(-1, Integer.parseInt(header.strip()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -251,10 +263,22 @@ public final class ExactResults {
 
     /** Returns every request name's results over the whole run, in name order, stalled answers excluded. */
     public static List<RequestStats> snapshot(Map<String, String> tiers, Stalls stalls) {
-        double span = spanSeconds();
+        return snapshot(tiers, stalls, 0);
+    }
+
+    /**
+     * The same without the warm-up: requests sent in the first {@code warmUpMillis} of the load are not judged (a
+     * cold JIT, empty caches and pools), and throughput is counted over the rest of the run.
+     */
+    public static List<RequestStats> snapshot(Map<String, String> tiers, Stalls stalls, long warmUpMillis) {
+        long from = warmUpMillis <= 0 || FIRST.get() == Long.MAX_VALUE ? Long.MIN_VALUE : FIRST.get() + warmUpMillis;
+        double span = from == Long.MIN_VALUE ? spanSeconds() : Math.max(0, LAST.get() - from) / 1000.0;
         return new TreeMap<>(RUN).entrySet().stream().map(e -> {
-            Summary s = e.getValue().summarize(Long.MIN_VALUE, Long.MAX_VALUE, stalls);
-            s.attempts = e.getValue().attempts.sum();
+            Summary all = e.getValue().summarize(Long.MIN_VALUE, Long.MAX_VALUE, Stalls.NONE);
+            Summary s = from == Long.MIN_VALUE ? e.getValue().summarize(Long.MIN_VALUE, Long.MAX_VALUE, stalls)
+                    : e.getValue().summarize(from, Long.MAX_VALUE, stalls);
+            // requests never answered have no start time of their own: all of them count, warm-up or not
+            s.attempts = s.received + Math.max(0, e.getValue().attempts.sum() - all.received);
             return s.toStats(e.getKey(), tier(tiers, e.getKey()), span);
         }).toList();
     }

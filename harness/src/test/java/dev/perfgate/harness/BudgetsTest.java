@@ -1,4 +1,4 @@
-package dev.perfgate.load.harness;
+package dev.perfgate.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,10 +15,26 @@ import dev.perfgate.reports.Check;
 import dev.perfgate.reports.RequestStats;
 
 class BudgetsTest {
-    private static final Path FILE = Path.of("budgets.yaml");
+    private static final Path FILE = Path.of("src/test/resources/budgets.yaml"); // a copy of the reference's
 
     private static RequestStats stats(String name, long count, double p95, double p99, long ko) {
         return new RequestStats(name, "", count, count - ko, ko, Map.of(), 1, 2, 3, p95, p99, p99, p99, 2, 1, 1, 1);
+    }
+
+    @Test
+    void expectedStatuses_areSuccesses_othersFrom400Failures() {
+        Budgets b = Budgets.load(FILE);
+        assertThat(b.expectedStatuses("book vendor").test(409)).isTrue();
+        assertThat(b.expectedStatuses("book vendor").test(500)).isFalse();
+        assertThat(b.expectedStatuses("client detail").test(304)).isTrue();
+        assertThat(b.expectedStatuses("client detail").test(409)).isFalse();
+    }
+
+    @Test
+    void requestWithoutBudget_isWarnedInTheChecks_notFailed() {
+        List<Check> checks = Budgets.load(FILE).check(List.of(stats("unlisted", 500, 10, 20, 0)));
+        assertThat(checks).filteredOn(c -> c.subject().equals("unlisted")).singleElement()
+                .satisfies(c -> assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN));
     }
 
     @Test
@@ -33,14 +49,14 @@ class BudgetsTest {
     @Test
     void requestWithoutBudget_isRejectedNamingTheFile() {
         assertThatThrownBy(() -> Budgets.load(FILE).tierOf("teleport"))
-                .hasMessage("request \"teleport\" has no budget: add it under requests in load-scenarios/budgets.yaml");
+                .hasMessage("request \"teleport\" has no budget: add it under requests in " + FILE);
     }
 
     @Test
     void unknownTier_isRejected(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("b.yaml");
         Files.writeString(f, Files.readString(FILE).replace("client detail: critical", "client detail: urgent"));
-        assertThatThrownBy(() -> Budgets.load(f)).hasMessageContaining(f + " line 22: requests.client detail was urgent,"
+        assertThatThrownBy(() -> Budgets.load(f)).hasMessageContaining(f + " line 26: requests.client detail was urgent,"
                 + " must be one of the tiers [analytics, critical, health, standard]");
     }
 
@@ -87,12 +103,5 @@ class BudgetsTest {
         List<Check> checks = b.check(List.of(stats("client detail", 500, 10, 20, 1), stats("vendor detail", 400, 10, 20, 0)));
         assertThat(b.assertions()).hasSize(1); // latency is judged on the exact results only
         assertThat(checks).filteredOn(Check::failed).extracting(Check::subject).containsExactly("global");
-    }
-
-    @Test
-    void profile_unknownNameIsAnError() {
-        assertThat(Profile.parse("CI")).isEqualTo(Profile.CI);
-        assertThatThrownBy(() -> Profile.parse("nightly"))
-                .hasMessage("profile was \"nightly\", must be one of smoke, ci, full");
     }
 }

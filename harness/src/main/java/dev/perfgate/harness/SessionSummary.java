@@ -1,4 +1,4 @@
-package dev.perfgate.load.harness;
+package dev.perfgate.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

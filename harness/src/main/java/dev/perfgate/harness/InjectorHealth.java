@@ -1,4 +1,4 @@
-package dev.perfgate.load.harness;
+package dev.perfgate.harness;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -30,6 +30,11 @@ public final class InjectorHealth implements AutoCloseable {
     private double cpuSum;
     private double machineCpuSum;
     private long cpuSamples;
+    private volatile List<ProcessHandle> service;
+    private long serviceTicks = -1;
+    private long serviceTicksAt;
+    private double foreignCpuSum;
+    private long foreignSamples;
     private volatile boolean running = true;
 
     private InjectorHealth(double stallMs) {
@@ -71,10 +76,55 @@ public final class InjectorHealth implements AutoCloseable {
                         cpuSum += process;
                         machineCpuSum += machine;
                         cpuSamples++;
+                        double serviceShare = serviceShare(now);
+                        if (serviceShare >= 0) {
+                            foreignCpuSum += Math.max(0, machine - process - serviceShare);
+                            foreignSamples++;
+                        }
                     }
                     nextCpu = now + TimeUnit.SECONDS.toNanos(1);
                 }
             }
+        }
+    }
+
+    /**
+     * Declares the service's process (with its children, such as an embedded database) when it runs on this
+     * machine: the CPU that neither it nor the load generator used is then measured as other work competing for the
+     * machine, which makes a run invalid above {@code invalidForeignCpuPercent}.
+     */
+    public void service(List<ProcessHandle> processes) {
+        this.service = processes;
+    }
+
+    /** Returns the service tree's share of the whole machine since the last call, or -1 when unknown. */
+    private double serviceShare(long nowNanos) {
+        List<ProcessHandle> s = service;
+        if (s == null) {
+            return -1;
+        }
+        long ticks = 0;
+        for (ProcessHandle p : s) {
+            ticks += ticks(p) + p.descendants().mapToLong(InjectorHealth::ticks).sum();
+        }
+        double share = -1;
+        if (serviceTicks >= 0 && ticks >= serviceTicks) {
+            double seconds = (nowNanos - serviceTicksAt) / 1e9;
+            share = Math.min(1, (ticks - serviceTicks) / 100.0 / seconds / Runtime.getRuntime().availableProcessors());
+        }
+        serviceTicks = ticks;
+        serviceTicksAt = nowNanos;
+        return share;
+    }
+
+    /** Returns a process's user + system CPU time in clock ticks (1/100 s on Linux), 0 where /proc is absent. */
+    private static long ticks(ProcessHandle p) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -85,6 +135,8 @@ public final class InjectorHealth implements AutoCloseable {
         cpuSum = 0;
         machineCpuSum = 0;
         cpuSamples = 0;
+        foreignCpuSum = 0;
+        foreignSamples = 0;
         gcAtStart = stopTheWorldMillis();
     }
 
@@ -113,13 +165,18 @@ public final class InjectorHealth implements AutoCloseable {
             reasons.add(String.format("the load generator was stalled %.2f %% of the run (limit %.2f %%)",
                     stalledPercent, limits.invalidStalledPercent()));
         }
+        double foreign = foreignSamples == 0 ? -1 : Math.round(1000 * foreignCpuSum / foreignSamples) / 10.0;
+        if (foreign >= limits.invalidForeignCpuPercent()) {
+            reasons.add(String.format("other work used %.1f %% of the machine's CPU during the run, beside the"
+                    + " service and the load generator (limit %.0f %%)", foreign, limits.invalidForeignCpuPercent()));
+        }
         List<long[]> longestFirst = inRun.stream().sorted(Comparator.comparingLong((long[] s) -> s[0] - s[1]))
                 .limit(20).toList();
         return new RunValidity(reasons.isEmpty(), reasons, stalledPercent, longest, inRun.size(), limits.stallMs(),
                 hiccupsMicros.getTotalCount() == 0 ? 0 : hiccupsMicros.getValueAtPercentile(99) / 1000.0,
                 stopTheWorldMillis() - gcAtStart,
                 cpuSamples == 0 ? 0 : Math.round(1000 * cpuSum / cpuSamples) / 10.0,
-                cpuSamples == 0 ? 0 : Math.round(1000 * machineCpuSum / cpuSamples) / 10.0, samplesExcluded,
+                cpuSamples == 0 ? 0 : Math.round(1000 * machineCpuSum / cpuSamples) / 10.0, foreign, samplesExcluded,
                 longestFirst);
     }
 

@@ -1,4 +1,4 @@
-package dev.perfgate.load.harness;
+package dev.perfgate.harness;
 
 import static io.gatling.javaapi.core.CoreDsl.global;
 
@@ -26,13 +26,18 @@ import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.Tolerance;
 
 /**
- * The budgets file ({@code load-scenarios/budgets.yaml}): tiers with p95/p99 limits (and an optional max), the tier
- * of every request name, the global error budget, the regression tolerances and the run-validity limits. Validated
- * when loaded, before any load is sent: an unknown key, a limit that is not positive, a tier that does not exist or
- * a malformed tolerance stops the run with the file, the line, the key and the rule.
+ * The budgets file ({@code budgets.yaml}): tiers with p95/p99 limits (and an optional max), the tier of every
+ * request name, the statuses a request expects besides those below 400, the global error budget, the regression
+ * tolerances and the run-validity limits. Validated when loaded, before any load is sent: an unknown key, a limit
+ * that is not positive, a tier that does not exist or a malformed tolerance stops the run with the file, the line,
+ * the key and the rule.
+ *
+ * @param expectedStatuses per request name, statuses that are successes although they are 400 or above
+ * @param warmUpSeconds    requests sent in the first seconds of the load are not judged (default 0)
  */
-public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<String, String> requests,
-                      Tolerance regression, Validity validity) {
+public record Budgets(Path file, Map<String, Tier> tiers, double maxErrorPercent, Map<String, String> requests,
+                      Map<String, List<Integer>> expectedStatuses, Tolerance regression, Validity validity,
+                      double warmUpSeconds) {
 
     /**
      * A tier's limits: p95 and p99 judged by their confidence intervals ({@link Quantiles}), and an optional max for
@@ -44,15 +49,22 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
     /**
      * When a run does not measure the service: a hiccup of the load generator at least {@code stallMs} long is a
      * stall (answers in flight are excluded); the run is invalid when one stall reaches {@code invalidStallMs} or
-     * stalls add up to {@code invalidStalledPercent} of its time.
+     * stalls add up to {@code invalidStalledPercent} of its time, or — when the service's process is known — when
+     * other work used {@code invalidForeignCpuPercent} of the machine's CPU on average.
      */
-    public record Validity(double stallMs, double invalidStallMs, double invalidStalledPercent) {
-        static final Validity DEFAULT = new Validity(50, 500, 2);
+    public record Validity(double stallMs, double invalidStallMs, double invalidStalledPercent,
+                           Double invalidForeignCpuPercent) {
+        static final Validity DEFAULT = new Validity(50, 500, 2, 25.0);
+
+        public Validity {
+            invalidForeignCpuPercent = invalidForeignCpuPercent == null ? 25.0 : invalidForeignCpuPercent;
+        }
     }
 
     /** The file as written: every field optional here, so that a missing one gets a message, not a null. */
     private record File(Map<String, Tier> tiers, Double maxErrorPercent, Map<String, String> requests,
-                        Regression regression, Validity validity) {
+                        Map<String, List<Integer>> expectedStatuses, Regression regression, Validity validity,
+                        Double warmUpSeconds) {
     }
 
     private record Regression(Double latencyRatio, Double latencyFloorMs, Double errorPointsMax, Double throughputRatio,
@@ -111,10 +123,18 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
                 "must be at least stallMs (" + Check.format(v.stallMs()) + ")");
         p.require(v.invalidStalledPercent() > 0 && v.invalidStalledPercent() <= 100, "validity.invalidStalledPercent",
                 v.invalidStalledPercent(), "must be in (0, 100]");
+        p.require(v.invalidForeignCpuPercent() > 0 && v.invalidForeignCpuPercent() <= 100,
+                "validity.invalidForeignCpuPercent", v.invalidForeignCpuPercent(), "must be in (0, 100]");
+        Map<String, List<Integer>> expected = f.expectedStatuses() == null ? Map.of() : f.expectedStatuses();
+        expected.forEach((request, statuses) -> p.require(statuses != null && !statuses.isEmpty()
+                        && statuses.stream().allMatch(c -> c != null && c >= 100 && c <= 599),
+                "expectedStatuses." + request, statuses, "must be a list of HTTP statuses from 100 to 599"));
+        double warmUp = f.warmUpSeconds() == null ? 0 : f.warmUpSeconds();
+        p.require(warmUp >= 0 && warmUp <= 3600, "warmUpSeconds", warmUp, "must be from 0 to 3600");
         if (!p.problems.isEmpty()) {
             throw new IllegalArgumentException("bad budgets file:\n  " + String.join("\n  ", p.problems));
         }
-        return new Budgets(f.tiers(), maxError, f.requests(), tolerance, v);
+        return new Budgets(file, f.tiers(), maxError, f.requests(), Map.copyOf(expected), tolerance, v, warmUp);
     }
 
     private static double or(Double value, double otherwise) {
@@ -189,10 +209,19 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
     public String tierOf(String request) {
         String tier = requests.get(request);
         if (tier == null) {
-            throw new IllegalArgumentException("request \"" + request + "\" has no budget: add it under requests in"
-                    + " load-scenarios/budgets.yaml");
+            throw new IllegalArgumentException("request \"" + request + "\" has no budget: add it under requests in "
+                    + file);
         }
         return tier;
+    }
+
+    /** Returns which statuses are successes for a request: below 400, or listed under expectedStatuses. */
+    public java.util.function.IntPredicate expectedStatuses(String request) {
+        List<Integer> listed = expectedStatuses.get(request);
+        if (listed == null) {
+            return status -> status < 400;
+        }
+        return status -> status < 400 || listed.contains(status);
     }
 
     /**
@@ -213,6 +242,13 @@ public record Budgets(Map<String, Tier> tiers, double maxErrorPercent, Map<Strin
         long count = 0;
         long ko = 0;
         for (RequestStats r : results) {
+            if (!requests.containsKey(r.name())) {
+                out.add(new Check("budget", r.name(), "tier", Double.NaN, r.count(), Check.Verdict.WARN,
+                        "no budget: add the request under requests in " + file));
+                count += r.count();
+                ko += r.ko();
+                continue;
+            }
             Tier t = tiers.get(tierOf(r.name()));
             String tier = "tier " + tierOf(r.name()) + ": ";
             out.add(percentile(r, 95, t.p95Ms(), tier));

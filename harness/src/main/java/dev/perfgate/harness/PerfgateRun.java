@@ -1,0 +1,349 @@
+package dev.perfgate.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import dev.perfgate.reports.Calibration;
+import dev.perfgate.reports.Check;
+import dev.perfgate.reports.Confirmation;
+import dev.perfgate.reports.RegressionGate;
+import dev.perfgate.reports.RequestStats;
+import dev.perfgate.reports.ResultFiles;
+import dev.perfgate.reports.RunEnvironment;
+import dev.perfgate.reports.RunResult;
+import dev.perfgate.reports.RunValidity;
+
+/**
+ * One simulation's run as the harness sees it: its exact recordings, the load generator's health, and the verdict.
+ * Made by {@link Perfgate#record}; judged from a JVM shutdown hook, which runs after Gatling has written its HTML
+ * report: the results are written under {@code <runsDir>/<timestamp>-<simulation>/} (results.json, verdict.json,
+ * junit.xml, regression.html, linked from and copied into Gatling's report), the budgets and the regression gate
+ * applied, a timing failure confirmed by a second run ({@link ConfirmationRun}), the simulation's row added to the
+ * session's summary, and the JVM halted with status 2 when a check failed — the status of a failed Gatling
+ * assertion, so that Gatling's Maven plugin fails {@code gatling:test} (and, with
+ * {@code continueOnAssertionFailure}, runs the remaining simulations first).
+ */
+public final class PerfgateRun {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final String simulation;
+    private final String gatlingName;
+    private final HarnessSettings settings;
+    private final Budgets budgets;
+    private final Path runDir;
+    private final InjectorHealth health;
+    private final Set<String> targets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Instant startedAt = Instant.now();
+    private volatile String target = "";
+    private volatile Map<String, Object> server;
+    private volatile Function<ExactResults.Stalls, List<RunResult.CapacityLevel>> capacity;
+
+    PerfgateRun(String simulation, String gatlingName, HarnessSettings settings) {
+        this.simulation = simulation;
+        this.gatlingName = gatlingName;
+        this.settings = settings;
+        this.budgets = Budgets.load(settings.budgetsFile());
+        this.runDir = settings.runDir() != null ? settings.runDir()
+                : settings.runsDir().resolve(STAMP.format(Instant.now()) + "-" + simulation);
+        this.health = InjectorHealth.start(budgets.validity().stallMs());
+        Runtime.getRuntime().addShutdownHook(new Thread(this::judge, "perfgate-verdict"));
+    }
+
+    /** Returns the name results and baselines are kept under. */
+    public String simulation() {
+        return simulation;
+    }
+
+    /** Returns the settings. */
+    public HarnessSettings settings() {
+        return settings;
+    }
+
+    /** Returns the budgets file, loaded and validated. */
+    public Budgets budgets() {
+        return budgets;
+    }
+
+    /** Returns the directory this run writes its files to. */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** Forgets everything recorded so far: warm-up traffic sent before this is not part of the run. */
+    public void restart() {
+        ExactResults.reset();
+        health.reset();
+        startedAt = Instant.now();
+    }
+
+    /** Names the service under load in the results (default: the scheme, host and port the requests went to). */
+    public void target(String url) {
+        this.target = url;
+    }
+
+    /**
+     * Attaches the service's own figures to the results ({@code server} in results.json); a service that offers an
+     * N+1 report ({@code queries.nPlusOneSuspects}) gets it compared exactly. Optional: a service without such
+     * figures simply has none.
+     */
+    public void serverFigures(Map<String, Object> figures) {
+        this.server = figures;
+    }
+
+    /** Makes this a capacity run: budgets are judged per level by the evaluator instead of over the whole run. */
+    public void capacity(Function<ExactResults.Stalls, List<RunResult.CapacityLevel>> evaluator) {
+        this.capacity = evaluator;
+    }
+
+    /**
+     * Declares the service's process when it runs on this machine (its children, such as an embedded database,
+     * count with it): CPU used by neither it nor the load generator is then measured as competing work, and a run
+     * with too much of it is invalid instead of a regression.
+     */
+    public void serviceProcesses(List<ProcessHandle> processes) {
+        health.service(List.copyOf(processes));
+    }
+
+    void sawTarget(String schemeHostPort) {
+        targets.add(schemeHostPort);
+    }
+
+    /** The shutdown hook: results, gate, confirmation, summary, exit status. */
+    private void judge() {
+        try {
+            Judged judged = evaluate();
+            if (judged == null) {
+                Runtime.getRuntime().halt(2);
+            }
+            verdict(judged);
+        } catch (RuntimeException e) {
+            System.err.println("perfgate: " + simulation + ": " + e.getMessage());
+            System.err.flush();
+            Runtime.getRuntime().halt(2);
+        }
+    }
+
+    private record Judged(List<Check> checks, RunValidity validity, String baselineNote) {
+    }
+
+    /** Computes and writes the results and the first verdict; null when there is nothing to judge (said why). */
+    private Judged evaluate() {
+        long first = ExactResults.firstRequestMillis();
+        ExactResults.Stalls stalls = ExactResults.Stalls.of(health.stalls());
+        health.close();
+        List<RequestStats> requests = ExactResults.snapshot(budgets.requests(), stalls,
+                Math.round(budgets.warmUpSeconds() * 1000));
+        String where = !target.isEmpty() ? target : String.join(", ", new TreeSet<>(targets));
+        if (requests.stream().mapToLong(r -> r.count() - r.errorsByCause().getOrDefault("no_response", 0L)).sum() == 0) {
+            System.err.println("perfgate: " + simulation + ": the target " + (where.isEmpty() ? "" : where + " ")
+                    + "did not answer a single request (" + requests.stream().mapToLong(RequestStats::count).sum()
+                    + " sent): is the service running and the base URL right? No verdict.");
+            return null;
+        }
+        Set<String> budgeted = new TreeSet<>(budgets.requests().keySet());
+        if (requests.stream().noneMatch(r -> budgeted.contains(r.name()))) {
+            System.err.println("perfgate: " + simulation + ": " + settings.budgetsFile() + " has a budget for none of"
+                    + " the requests this simulation sent (" + requests.stream().map(RequestStats::name).toList()
+                    + "): list them under requests with their tier. No verdict.");
+            return null;
+        }
+        List<RunResult.CapacityLevel> levels = capacity == null ? null : capacity.apply(stalls);
+        RunValidity validity = health.validity(first + Math.round(budgets.warmUpSeconds() * 1000),
+                ExactResults.lastResponseMillis(), budgets.validity(),
+                requests.stream().mapToLong(RequestStats::injectorStalled).sum());
+        List<Check> budgetChecks = levels == null ? budgets.check(requests) : capacityChecks(levels);
+        RunResult result = new RunResult(simulation, settings.profile(), where, startedAt, ExactResults.spanSeconds(),
+                RunEnvironment.capture(settings.profile(), Path.of("").toAbsolutePath()), requests, budgetChecks,
+                server == null ? Map.of() : server, levels, validity, RunResult.SCHEMA_VERSION);
+        ResultFiles.write(runDir.resolve("results.json"), result);
+
+        Path baselineFile = settings.baselineDir().resolve("gatling-" + simulation + "-" + settings.profile() + ".json");
+        List<Check> checks = new ArrayList<>(budgetChecks);
+        String baselineNote;
+        switch (settings.baseline()) {
+            case "update" -> {
+                ResultFiles.write(baselineFile, result);
+                baselineNote = "baseline updated: " + baselineFile;
+            }
+            case "off" -> baselineNote = "baseline comparison off";
+            default -> {
+                RunResult baseline = ResultFiles.readBaseline(baselineFile, simulation);
+                checks.addAll(RegressionGate.compare(baseline, result, budgets.regression()));
+                baselineNote = baseline == null ? "no baseline at " + baselineFile
+                        + " yet: every request is NEW (create one with -Dperfgate.baseline=update)"
+                        : "compared with " + baselineFile;
+            }
+        }
+        List<Check> judged = Confirmation.applyValidity(checks, validity);
+        printTable(result, judged, baselineNote, levels);
+        System.out.println("perfgate: " + validity.describe());
+        writeReports(judged, validity, List.of(baselineNote), null);
+        new RunVerdict(simulation, Confirmation.outcome(judged), judged, validity, runDir.toString(), null)
+                .write(runDir);
+        return new Judged(judged, validity, baselineNote);
+    }
+
+    /** One informational check per level: which budgets held there. Overload levels are expected to break them. */
+    private static List<Check> capacityChecks(List<RunResult.CapacityLevel> levels) {
+        List<Check> out = new ArrayList<>();
+        for (RunResult.CapacityLevel l : levels) {
+            out.add(new Check("capacity", "level " + Check.format(l.sessionsPerSecond()) + " sessions/s",
+                    "budgetsHeld", 1, l.budgetsHeld() ? 1 : 0, l.budgetsHeld() ? Check.Verdict.PASS : Check.Verdict.WARN,
+                    String.format("%.1f requests/s in the steady window%s", l.requestsPerSecond(),
+                            l.breaches().isEmpty() ? "" : "; broke " + String.join(", ", l.breaches()))));
+        }
+        return out;
+    }
+
+    private void printTable(RunResult result, List<Check> checks, String baselineNote,
+                            List<RunResult.CapacityLevel> levels) {
+        System.out.println();
+        System.out.printf("perfgate: %s, profile %s, exact latencies (ms; client, and the service's own as srv)%n",
+                simulation, settings.profile());
+        System.out.printf("  %-26s %8s %6s %8s %8s %8s %8s %8s %6s %9s %9s %8s%n", "request", "count", "ko", "p50",
+                "p95", "p99", "max", "req/s", "sql", "srv p50", "srv p95", "stalled");
+        for (RequestStats r : result.requests()) {
+            RequestStats.ServerTime srv = r.server();
+            System.out.printf("  %-26s %8d %6d %8.0f %8.0f %8.0f %8.0f %8.1f %6s %9s %9s %8d%n", r.name(), r.count(),
+                    r.ko(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.throughputPerSecond(),
+                    r.statementsMax() < 0 ? "-" : Long.toString(r.statementsMax()),
+                    srv == null ? "-" : String.format("%.3f", srv.p50Ms()),
+                    srv == null ? "-" : String.format("%.3f", srv.p95Ms()), r.injectorStalled());
+        }
+        if (levels != null) {
+            checks.stream().filter(c -> c.group().equals("capacity"))
+                    .forEach(c -> System.out.println("perfgate: capacity " + c.verdict() + " " + c.subject() + ": " + c.rule()));
+            double held = result.capacitySessionsPerSecond();
+            double top = levels.getLast().sessionsPerSecond();
+            System.out.printf(held >= top
+                    ? "perfgate: capacity: every budget held at every level, up to the plan's top of %s sessions/s;"
+                            + " the limit is higher (extend the plan to find it)%n"
+                    : "perfgate: capacity: every budget held up to %s sessions/s%n", Check.format(held));
+        }
+        System.out.println("perfgate: " + baselineNote);
+        checks.stream().filter(Check::failed).forEach(c -> System.out.println("perfgate: FAILED " + c.describe()));
+        System.out.printf("perfgate: %d checks, %d failed; results in %s%n", checks.size(),
+                checks.stream().filter(Check::failed).count(), runDir);
+    }
+
+    private void writeReports(List<Check> checks, RunValidity validity, List<String> notes, String gatlingLink) {
+        String title = simulation + " (" + settings.profile() + ")";
+        Calibration.Result calibration = Calibration.read(settings.baselineDir().resolve("calibration-"
+                + settings.profile() + ".json"));
+        ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, ExactResults.spanSeconds());
+        ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), new ResultFiles.Page(title, checks,
+                gatlingLink, validity, notes, calibration));
+    }
+
+    /**
+     * After Gatling's report exists: link it, confirm a timing failure with a second run (unless this is one), write
+     * the final reports, add the simulation to the session's summary, and fail on a failed check.
+     */
+    private void verdict(Judged first) {
+        Path report = latestGatlingReport();
+        String link = null;
+        try {
+            if (report != null) {
+                link = runDir.relativize(report.resolve("index.html")).toString();
+                Files.deleteIfExists(runDir.resolve("gatling"));
+                Files.createSymbolicLink(runDir.resolve("gatling"), runDir.relativize(report));
+                Files.copy(runDir.resolve("results.json"), report.resolve("results.json"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("perfgate: could not link the Gatling report: " + e);
+        }
+        List<String> notes = new ArrayList<>(List.of(first.baselineNote()));
+        List<Check> checks = first.checks();
+        RunValidity validity = first.validity();
+        int attempts = 1;
+        String confirmation = null;
+        if (settings.confirmationOf() != null) {
+            notes.add("confirmation run of " + settings.confirmationOf());
+        } else if (settings.confirm() && Confirmation.needsConfirmation(checks)) {
+            System.out.println("perfgate: " + simulation + ": a timing check failed" + (validity.valid() ? ""
+                    : " (in an invalid run)") + "; running the simulation once more to confirm it");
+            Path second = Path.of(runDir + "-confirmation");
+            RunVerdict confirmed = ConfirmationRun.run(runDir, second, settings.baseline());
+            if (confirmed != null) {
+                attempts = 2;
+                confirmation = second.toString();
+                checks = Confirmation.combine(checks, confirmed.checks());
+                notes.add("confirmed by a second run: " + second.resolve("regression.html") + " ("
+                        + confirmed.outcome() + "; " + confirmed.validity().describe() + "); timing checks fail only"
+                        + " when they failed in both runs");
+                validity = confirmed.validity();
+            } else {
+                notes.add("the confirmation run could not be made; this run's verdict stands");
+            }
+        } else if (!settings.confirm() && Confirmation.needsConfirmation(checks)) {
+            notes.add("confirmation off (-Dperfgate.confirm=false): this run's timing failures stand unconfirmed");
+        }
+        try {
+            writeReports(checks, validity, notes, link);
+            if (report != null) {
+                Files.copy(runDir.resolve("regression.html"), report.resolve("regression.html"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("perfgate: could not write the final reports: " + e);
+        }
+        Confirmation.Outcome outcome = Confirmation.outcome(checks);
+        RunVerdict verdict = new RunVerdict(simulation, outcome, checks, validity, runDir.toString(), confirmation);
+        verdict.write(runDir);
+        if (settings.confirmationOf() != null) {
+            return; // the first run judges and reports both
+        }
+        if (attempts == 2) {
+            checks.stream().filter(c -> c.failed() || c.verdict() == Check.Verdict.INVALID)
+                    .forEach(c -> System.out.println("perfgate: after confirmation " + c.describe()));
+        }
+        SessionSummary.record(settings.summaryDir(), settings.session(), verdict, attempts);
+        switch (outcome) {
+            case FAIL -> {
+                System.err.println("perfgate: " + simulation + " failed its budgets or the regression gate; see "
+                        + runDir.resolve("regression.html"));
+                System.err.flush();
+                Runtime.getRuntime().halt(2);
+            }
+            case INVALID -> System.err.println("perfgate: " + simulation + ": INVALID RUN, not a verdict on the"
+                    + " service: " + validity.describe());
+            case PASS -> { }
+        }
+    }
+
+    private Path latestGatlingReport() {
+        Path dir = settings.gatlingResults();
+        String prefix = gatlingName.toLowerCase(Locale.ROOT) + "-";
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> reports = Files.list(dir)) {
+            return reports.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .filter(p -> Files.exists(p.resolve("index.html")))
+                    .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Returns the service figures given so far (for tests of the reference project). */
+    Map<String, Object> server() {
+        return server == null ? Map.of() : new LinkedHashMap<>(server);
+    }
+}
