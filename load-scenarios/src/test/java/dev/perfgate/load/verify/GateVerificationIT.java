@@ -40,6 +40,12 @@ class GateVerificationIT {
         }
     }
 
+    /** Returns what follows each {@code <failure} of a junit.xml: its message first. */
+    private static List<String> failures(String junit) {
+        List<String> parts = List.of(junit.split("<failure"));
+        return parts.subList(1, parts.size());
+    }
+
     @Test
     void smoke_everyScenarioRan_andEveryFileWasWritten() throws IOException {
         Path run = latestRun("smoke-compare");
@@ -63,6 +69,9 @@ class GateVerificationIT {
         assertThat(run.resolve("regression.html")).exists();
         assertThat(run.resolve("gatling").resolve("index.html")).exists();
         assertThat(run.resolve("gatling").resolve("regression.html")).exists();
+        // the verdict leads Gatling's own page, linking perfgate's
+        assertThat(Files.readString(run.resolve("gatling").resolve("index.html"))).contains("<!-- perfgate verdict -->")
+                .contains("href=\"regression.html\"");
         assertThat(DIR.resolve("baselines").resolve("gatling-PeakDaySimulation-smoke.json")).exists();
     }
 
@@ -78,7 +87,7 @@ class GateVerificationIT {
         String junit = Files.readString(run.resolve("junit.xml"));
         assertThat(junit).contains("name=\"client budget statementsMax\"").contains("<failure");
         // every failure names the regressed route and nothing else
-        List<String> failures = List.of(junit.split("<failure")).subList(1, junit.split("<failure").length);
+        List<String> failures = failures(junit);
         // the route is named by its request name (statements) and by its path (the service's N+1 suspect)
         assertThat(failures).isNotEmpty().allSatisfy(failure -> assertThat(failure).containsAnyOf("client budget",
                 "/api/clients/{id}/budget"));
@@ -92,8 +101,7 @@ class GateVerificationIT {
         Path run = latestRun("proof-faults");
         String junit = Files.readString(run.resolve("junit.xml"));
         assertThat(junit).contains("name=\"client timeline p95Ms\"").contains("name=\"client budget statementsMax\"");
-        List<String> failures = List.of(junit.split("<failure")).subList(1, junit.split("<failure").length);
-        assertThat(failures).extracting(f -> f.substring(0, f.indexOf('>')))
+        assertThat(failures(junit)).extracting(f -> f.substring(0, f.indexOf('>')))
                 .anySatisfy(f -> assertThat(f).contains("client timeline").contains("p95Ms"))
                 .anySatisfy(f -> assertThat(f).contains("client budget").contains("statementsMax"))
                 .allSatisfy(f -> assertThat(f).containsAnyOf("client timeline", "client budget"));
