@@ -36,10 +36,7 @@ public final class RegressionGate {
             checks.add(new Check("regression", now.name(), "errorPercent", before.errorPercent(), now.errorPercent(),
                     now.errorPercent() > errorLimit ? Check.Verdict.FAIL : Check.Verdict.PASS,
                     String.format("fails above baseline + %s points", Check.format(t.errorPointsMax()))));
-            double throughputLimit = before.throughputPerSecond() * t.throughputRatio();
-            checks.add(new Check("regression", now.name(), "throughputPerSecond", before.throughputPerSecond(),
-                    now.throughputPerSecond(), t.timing(now.throughputPerSecond() < throughputLimit, before.count(),
-                    now.count()), String.format("fails below baseline x %s", Check.format(t.throughputRatio()))));
+            checks.add(t.throughput(now.name(), before, now));
             checks.add(statements(now.name(), before, now));
         }
         checks.removeIf(java.util.Objects::isNull);

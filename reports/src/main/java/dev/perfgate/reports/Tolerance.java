@@ -63,6 +63,50 @@ public record Tolerance(double latencyRatio, double latencyFloorMs, double error
     }
 
     /**
+     * Returns the throughput check of a request: a count of requests in a run is Poisson-like (a request on a rare
+     * branch of a journey is sent 38 times in one run and 49 in the next), so it fails only when this run's rate is
+     * below the baseline's by the ratio even at the favourable ends of both rates' intervals (count ± z·√count at
+     * the confidence), and never under minSamples requests on either side.
+     */
+    public Check throughput(String subject, RequestStats before, RequestStats now) {
+        double z = zScore();
+        double baseLow = before.throughputPerSecond() * Math.max(0, 1 - z / Math.sqrt(Math.max(1, before.count())));
+        double nowHigh = now.throughputPerSecond() * (1 + z / Math.sqrt(Math.max(1, now.count())));
+        boolean worse = nowHigh < baseLow * throughputRatio;
+        boolean looksWorse = now.throughputPerSecond() < before.throughputPerSecond() * throughputRatio;
+        Check.Verdict verdict = worse ? timing(true, before.count(), now.count())
+                : looksWorse ? Check.Verdict.WARN : Check.Verdict.PASS; // lower, but within the counts' noise
+        return new Check("regression", subject, "throughputPerSecond", before.throughputPerSecond(),
+                now.throughputPerSecond(), verdict, String.format(
+                        "fails when the run's rate, at most %s/s, is below the baseline's, at least %s/s, x %s",
+                        Check.format(nowHigh), Check.format(baseLow), Check.format(throughputRatio)));
+    }
+
+    /** Returns the two-sided standard normal quantile of the confidence (1.96 at 0.95). */
+    double zScore() {
+        // bisection on the normal CDF: exact enough, and only computed per check
+        double target = 1 - (1 - confidence) / 2;
+        double lo = 0;
+        double hi = 8;
+        for (int i = 0; i < 60; i++) {
+            double mid = (lo + hi) / 2;
+            if (normalCdf(mid) < target) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return (lo + hi) / 2;
+    }
+
+    private static double normalCdf(double x) {
+        // Zelen & Severo (Abramowitz-Stegun 26.2.17), absolute error below 7.5e-8
+        double t = 1 / (1 + 0.2316419 * x);
+        double poly = t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+        return 1 - Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI) * poly;
+    }
+
+    /**
      * Returns the check of one percentile of this run against the baseline's: FAIL only when both intervals are
      * estimable and this run's lower bound exceeds the baseline's upper bound by the ratio and the floor; WARN when
      * the point estimates say worse but the samples cannot support a verdict.

@@ -66,6 +66,22 @@ class RegressionGateTest {
     }
 
     @Test
+    void throughput_ofARareBranch_isJudgedByItsCountsIntervals() {
+        // "vendor search next page": 49 requests in one run and 38 in the next, the same build
+        RequestStats base = new RequestStats("next page", "standard", 49, 49, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6,
+                0.69, 1, 1);
+        RequestStats now = new RequestStats("next page", "standard", 38, 38, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6,
+                0.54, 1, 1);
+        assertThat(Tolerance.DEFAULT.throughput("next page", base, now).verdict()).isEqualTo(Check.Verdict.WARN);
+        RequestStats many = new RequestStats("list", "standard", 4900, 4900, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6,
+                69, 1, 1);
+        RequestStats fewer = new RequestStats("list", "standard", 3000, 3000, 0, Map.of(), 1, 5, 8, 20, 30, 30, 30, 6,
+                42.6, 1, 1); // 0.62x, far outside what 4,900 and 3,000 requests can wobble
+        assertThat(Tolerance.DEFAULT.throughput("list", many, fewer).verdict()).isEqualTo(Check.Verdict.FAIL);
+        assertThat(Tolerance.DEFAULT.zScore()).isCloseTo(1.96, org.assertj.core.data.Offset.offset(0.001));
+    }
+
+    @Test
     void newAndMissingRequests() {
         RunResult base = run(stats("old", 10, 20, 0, 10, 1));
         RunResult now = run(stats("new", 10, 20, 0, 10, 1));
