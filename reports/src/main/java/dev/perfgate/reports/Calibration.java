@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 /**
  * The gate's published false-alarm rate and sensitivity, measured on runs of one unchanged build: every run is
  * compared with every other under the tolerances (both directions), and every failed check is a false alarm, by
- * kind of check; every run's budget checks count too. Sensitivity is the smallest slowdown of a request's judged
- * percentile (p95, client or server time as the gate judges it) that the gate would then flag for sure: the shift
- * that puts a new run's lower confidence bound beyond every observed baseline's upper bound by the ratio and the
- * floor, given the observed width of the intervals.
+ * kind of check; every run's budget checks count too. Sensitivity is the smallest delay added to every answer of a
+ * request that the gate would then flag in every observed pair: the shift that puts a new run's lower confidence
+ * bound of its p50 or p95 (client or server time, as the gate judges it) beyond the baseline's upper bound by the
+ * ratio and the floor, given the observed width of the intervals.
  *
  * <pre>
  * java -cp ... dev.perfgate.reports.Calibration OUT.json results.json... [--tolerance ratio floorMs errorPoints
@@ -40,7 +40,8 @@ public final class Calibration {
      * @param invalidRuns   runs whose load generator stalled (their timing checks are void, as in the gate)
      * @param comparisons   ordered pairs of runs of the same simulation and profile
      * @param byKind        per kind of check ("regression p95Ms", "budget p99Ms", ...): {checks, false alarms}
-     * @param sensitivity   per simulation/request: the smallest detectable slowdown of its judged p95, in percent
+     * @param sensitivity   per simulation/request: the smallest delay (ms) added to every answer that the gate
+     *                      flags, NaN when no percentile of it is enforced
      */
     public record Result(String profile, int runs, int invalidRuns, int comparisons, Map<String, long[]> byKind,
                          Map<String, Double> sensitivity) {
@@ -65,9 +66,9 @@ public final class Calibration {
             byKind.forEach((k, v) -> h.append("<tr><td class=l>").append(ResultFiles.xml(k)).append("</td><td>")
                     .append(v[0]).append("</td><td>").append(v[1]).append("</td><td>")
                     .append(String.format("%.2f %%", v[0] == 0 ? 0 : 100.0 * v[1] / v[0])).append("</td></tr>"));
-            h.append("</table><table><tr><th class=l>request</th><th>smallest p95 slowdown detected</th></tr>");
+            h.append("</table><table><tr><th class=l>request</th><th>smallest added delay detected</th></tr>");
             sensitivity.forEach((k, v) -> h.append("<tr><td class=l>").append(ResultFiles.xml(k)).append("</td><td>")
-                    .append(Double.isNaN(v) ? "not enforced (too few samples)" : String.format("+%.0f %%", v))
+                    .append(Double.isNaN(v) ? "not enforced (too few samples)" : String.format("+%.1f ms", v))
                     .append("</td></tr>"));
             return h.append("</table></details>").toString();
         }
@@ -145,7 +146,7 @@ public final class Calibration {
                     RequestStats n = now.request(b.name());
                     if (n != null) {
                         sensitivity.computeIfAbsent(base.simulation() + " / " + b.name(), k -> new ArrayList<>())
-                                .add(detectablePercent(b, n, t));
+                                .add(detectableMs(b, n, t));
                     }
                 }
             }
@@ -158,22 +159,26 @@ public final class Calibration {
     }
 
     /**
-     * Returns the smallest p95 slowdown (percent of the baseline's p95) that the gate flags, given a baseline and a
-     * run whose interval width stands for the next run's: NaN when the p95 is not enforced.
+     * Returns the smallest delay (ms) that, added to every answer, the gate flags on the p50 or the p95 of a request
+     * given a baseline and a run whose interval width stands for the next run's; NaN when neither is enforced.
      */
-    static double detectablePercent(RequestStats base, RequestStats now, Tolerance t) {
+    static double detectableMs(RequestStats base, RequestStats now, Tolerance t) {
         boolean server = base.p95Ms() < t.serverBelowMs() && base.server() != null && now.server() != null;
-        Quantiles.Interval b = server ? Quantiles.serverMs(base, 95, t.confidence())
-                : Quantiles.clientMs(base, 95, t.confidence());
-        Quantiles.Interval n = server ? Quantiles.serverMs(now, 95, t.confidence())
-                : Quantiles.clientMs(now, 95, t.confidence());
-        if (!b.estimable() || !n.estimable() || b.point() <= 0) {
-            return Double.NaN;
+        double best = Double.NaN;
+        for (double pct : new double[] {50, 95}) {
+            Quantiles.Interval b = server ? Quantiles.serverMs(base, pct, t.confidence())
+                    : Quantiles.clientMs(base, pct, t.confidence());
+            Quantiles.Interval n = server ? Quantiles.serverMs(now, pct, t.confidence())
+                    : Quantiles.clientMs(now, pct, t.confidence());
+            if (!b.estimable() || !n.estimable()) {
+                continue;
+            }
+            double floor = server ? t.serverFloorMs() : t.latencyFloorMs();
+            // the new low end must pass both the ratio and the floor over the baseline's high end
+            double needed = Math.max(b.high() * t.latencyRatio(), b.high() + floor) - n.low();
+            best = Double.isNaN(best) ? needed : Math.min(best, needed);
         }
-        double floor = server ? t.serverFloorMs() : t.latencyFloorMs();
-        double lowNeeded = Math.max(b.high() * t.latencyRatio(), b.high() + floor);
-        double spread = n.low() > 0 ? n.point() / n.low() : 1; // a run's point sits this far above its low end
-        return 100 * (lowNeeded * spread / b.point() - 1);
+        return Double.isNaN(best) ? best : Math.max(0, Math.round(best * 10) / 10.0);
     }
 
     private static void count(Map<String, long[]> byKind, List<Check> checks) {
@@ -194,9 +199,9 @@ public final class Calibration {
                 r.invalidRuns(), r.comparisons(), r.checks(), r.falseAlarms()));
         r.byKind().forEach((k, v) -> s.append(String.format("| %s | %d | %d | %.2f %% |%n", k, v[0], v[1],
                 v[0] == 0 ? 0 : 100.0 * v[1] / v[0])));
-        s.append(String.format("%n| request | smallest p95 slowdown detected |%n| --- | --- |%n"));
+        s.append(String.format("%n| request | smallest added delay detected |%n| --- | --- |%n"));
         r.sensitivity().forEach((k, v) -> s.append(String.format("| %s | %s |%n", k,
-                Double.isNaN(v) ? "not enforced" : String.format("+%.0f %%", v))));
+                Double.isNaN(v) ? "not enforced" : String.format("+%.1f ms", v))));
         return s.toString();
     }
 

@@ -119,8 +119,9 @@ class QuantilesTest {
         assertThat(r.comparisons()).isEqualTo(12);
         assertThat(r.falseAlarms()).isZero();
         assertThat(r.byKind()).containsKeys("regression p95Ms", "regression p99Ms", "regression statementsMax");
-        assertThat(r.sensitivity().get("PeakDaySimulation / guests")).isBetween(50.0, 400.0);
-        assertThat(r.sensitivity().get("PeakDaySimulation / health")).isNaN(); // 60 samples cannot bound a p95 (72 needed)
+        assertThat(r.sensitivity().get("PeakDaySimulation / guests")).isBetween(10.0, 40.0); // ms: the 15 ms floor and the interval widths
+        // 60 samples cannot bound a p95 (72 needed), but they bound the median: a slower probe is still caught
+        assertThat(r.sensitivity().get("PeakDaySimulation / health")).isNotNaN();
         assertThat(Calibration.markdown(r)).contains("| regression p95Ms |");
     }
 }
