@@ -54,7 +54,7 @@ public final class Paging {
         static Cursor decode(String raw) {
             try {
                 Cursor c = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(raw), Cursor.class);
-                if (c.sort() == null || c.value() == null || c.id() <= 0 || c.position() <= 0) {
+                if (c == null || c.sort() == null || c.value() == null || c.id() <= 0 || c.position() <= 0) {
                     throw new IllegalArgumentException("incomplete");
                 }
                 return c;

@@ -171,9 +171,8 @@ public final class ApiRequest {
     /** Reads the body as a JSON object, within the size limit; answers 400, 413 or 415 otherwise. */
     public Body body() {
         Optional<String> type = header("Content-Type");
-        if (type.isPresent() && !type.get().toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type",
-                    "Content-Type was \"" + type.get() + "\", must be application/json", null);
+        if (type.isPresent()) {
+            requireJsonUtf8(type.get());
         }
         Optional<String> length = header("Content-Length");
         if (length.isPresent()) {
@@ -189,21 +188,93 @@ public final class ApiRequest {
         if (bytes.length == 0) {
             throw ApiException.badRequest(null, "request body is required: a JSON object");
         }
+        if (type.isEmpty()) {
+            throw new ApiException(415, "unsupported_media_type",
+                    "Content-Type is required with a body, and must be application/json", null);
+        }
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed_json", "request body is not valid JSON: "
-                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr(), null);
+            // some errors (a nesting or length limit) carry no location
+            var at = e.getLocation();
+            throw new ApiException(400, "malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        String unpaired = unpairedSurrogate(node, "");
+        if (unpaired != null) {
+            throw ApiException.badRequest(unpaired.isEmpty() ? null : unpaired, "request body holds an unpaired"
+                    + " UTF-16 surrogate (a \\ud800-\\udfff escape without its pair)"
+                    + (unpaired.isEmpty() ? "" : " in " + unpaired) + ": it is not a character");
         }
         if (!(node instanceof ObjectNode object)) {
             throw ApiException.badRequest(null, "request body must be a JSON object, was " + node.getNodeType()
                     .name().toLowerCase(Locale.ROOT));
         }
         return new Body(object);
+    }
+
+    /**
+     * Requires a JSON media type in UTF-8: {@code application/json}, with at most a {@code charset=utf-8} parameter
+     * (JSON is UTF-8, RFC 8259); anything else is a 415 naming what was sent.
+     */
+    private static void requireJsonUtf8(String contentType) {
+        String[] parts = contentType.split(";");
+        boolean ok = parts[0].strip().equalsIgnoreCase("application/json");
+        for (int i = 1; ok && i < parts.length; i++) {
+            String[] kv = parts[i].strip().split("=", 2);
+            ok = kv.length == 2 && kv[0].strip().equalsIgnoreCase("charset")
+                    && kv[1].strip().replace("\"", "").equalsIgnoreCase("utf-8");
+        }
+        if (!ok) {
+            throw new ApiException(415, "unsupported_media_type", "Content-Type was \"" + contentType
+                    + "\", must be application/json (optionally ; charset=utf-8)", null);
+        }
+    }
+
+    /** Returns the field path of the first string or name with an unpaired surrogate ("" at the top), or null. */
+    private static String unpairedSurrogate(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return unpaired(node.textValue()) ? path : null;
+        }
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var f = fields.next();
+            String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+            if (unpaired(f.getKey())) {
+                return at;
+            }
+            String inner = unpairedSurrogate(f.getValue(), at);
+            if (inner != null) {
+                return inner;
+            }
+        }
+        for (int i = 0; node.isArray() && i < node.size(); i++) {
+            String inner = unpairedSurrogate(node.get(i), path + "[" + i + "]");
+            if (inner != null) {
+                return inner;
+            }
+        }
+        return null;
+    }
+
+    private static boolean unpaired(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return true;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private byte[] readAtMost(int limit) {
