@@ -73,6 +73,11 @@ public final class ExactResults {
             size++;
         }
 
+        /** Returns how many answers were recorded (each sample is one). */
+        synchronized int received() {
+            return size;
+        }
+
         /** Returns the stats of the samples that started in [from, to) epoch ms, stalled ones excluded. */
         synchronized Summary summarize(long from, long to, Stalls stalls) {
             Summary s = new Summary();
@@ -108,8 +113,6 @@ public final class ExactResults {
 
     /** The stall windows of the load generator, for excluding the answers that were in flight during one. */
     public record Stalls(long[] starts, long[] ends) {
-        static final Stalls NONE = new Stalls(new long[0], new long[0]);
-
         /** Returns the stalls as sorted windows. */
         public static Stalls of(List<long[]> windows) {
             List<long[]> sorted = new ArrayList<>(windows);
@@ -274,11 +277,10 @@ public final class ExactResults {
         long from = warmUpMillis <= 0 || FIRST.get() == Long.MAX_VALUE ? Long.MIN_VALUE : FIRST.get() + warmUpMillis;
         double span = from == Long.MIN_VALUE ? spanSeconds() : Math.max(0, LAST.get() - from) / 1000.0;
         return new TreeMap<>(RUN).entrySet().stream().map(e -> {
-            Summary all = e.getValue().summarize(Long.MIN_VALUE, Long.MAX_VALUE, Stalls.NONE);
-            Summary s = from == Long.MIN_VALUE ? e.getValue().summarize(Long.MIN_VALUE, Long.MAX_VALUE, stalls)
-                    : e.getValue().summarize(from, Long.MAX_VALUE, stalls);
+            Samples samples = e.getValue();
+            Summary s = samples.summarize(from, Long.MAX_VALUE, stalls);
             // requests never answered have no start time of their own: all of them count, warm-up or not
-            s.attempts = s.received + Math.max(0, e.getValue().attempts.sum() - all.received);
+            s.attempts = s.received + Math.max(0, samples.attempts.sum() - samples.received());
             return s.toStats(e.getKey(), tier(tiers, e.getKey()), span);
         }).toList();
     }
@@ -291,7 +293,8 @@ public final class ExactResults {
         for (Map.Entry<String, Samples> e : new TreeMap<>(RUN).entrySet()) {
             Summary s = e.getValue().summarize(first * 1000, last * 1000, stalls);
             for (long second = first; second < last; second++) {
-                LongAdder a = ATTEMPTS_BY_SECOND.getOrDefault(second, new ConcurrentHashMap<>()).get(e.getKey());
+                Map<String, LongAdder> bucket = ATTEMPTS_BY_SECOND.get(second);
+                LongAdder a = bucket == null ? null : bucket.get(e.getKey());
                 s.attempts += a == null ? 0 : a.sum();
             }
             if (s.received > 0 || s.attempts > 0) {

@@ -1,17 +1,11 @@
 package dev.perfgate.reports;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * The gate's published false-alarm rate and sensitivity, measured on runs of one unchanged build: every run is
@@ -28,8 +22,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * Exit status 0 (figures written), 2 bad arguments.
  */
 public final class Calibration {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private Calibration() {
     }
 
@@ -114,13 +106,7 @@ public final class Calibration {
             runs.add(r);
         }
         Result result = calibrate(runs, t);
-        try {
-            Path outFile = Path.of(files.get(0));
-            Files.createDirectories(outFile.toAbsolutePath().getParent());
-            MAPPER.writeValue(outFile.toFile(), result);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ResultFiles.writeJson(Path.of(files.get(0)), result);
         out.println(markdown(result));
         return 0;
     }
@@ -163,19 +149,16 @@ public final class Calibration {
      * given a baseline and a run whose interval width stands for the next run's; NaN when neither is enforced.
      */
     static double detectableMs(RequestStats base, RequestStats now, Tolerance t) {
-        boolean server = base.p95Ms() < t.serverBelowMs() && base.server() != null && now.server() != null;
+        boolean server = t.judgedOnServer(base, now);
         double best = Double.NaN;
         for (double pct : new double[] {50, 95}) {
-            Quantiles.Interval b = server ? Quantiles.serverMs(base, pct, t.confidence())
-                    : Quantiles.clientMs(base, pct, t.confidence());
-            Quantiles.Interval n = server ? Quantiles.serverMs(now, pct, t.confidence())
-                    : Quantiles.clientMs(now, pct, t.confidence());
+            Quantiles.Interval b = t.interval(base, pct, server);
+            Quantiles.Interval n = t.interval(now, pct, server);
             if (!b.estimable() || !n.estimable()) {
                 continue;
             }
-            double floor = server ? t.serverFloorMs() : t.latencyFloorMs();
             // the new low end must pass both the ratio and the floor over the baseline's high end
-            double needed = Math.max(b.high() * t.latencyRatio(), b.high() + floor) - n.low();
+            double needed = Math.max(b.high() * t.latencyRatio(), b.high() + t.floorMs(server)) - n.low();
             best = Double.isNaN(best) ? needed : Math.min(best, needed);
         }
         return Double.isNaN(best) ? best : Math.max(0, Math.round(best * 10) / 10.0);
@@ -207,13 +190,6 @@ public final class Calibration {
 
     /** Reads a calibration written by {@link #run}, or returns null when there is none. */
     public static Result read(Path file) {
-        if (!Files.exists(file)) {
-            return null;
-        }
-        try {
-            return MAPPER.readValue(file.toFile(), Result.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
-        }
+        return ResultFiles.readJson(file, Result.class);
     }
 }

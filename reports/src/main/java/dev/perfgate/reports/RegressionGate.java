@@ -122,16 +122,11 @@ public final class RegressionGate {
      */
     static List<Check> latency(String name, RequestStats before, RequestStats now, Tolerance t) {
         List<Check> out = new ArrayList<>();
-        boolean server = before.p95Ms() < t.serverBelowMs() && before.server() != null && now.server() != null;
+        boolean server = t.judgedOnServer(before, now);
         for (double pct : new double[] {50, 95, 99}) { // the median moves first when a route gets slower as a whole
-            String suffix = "P" + (int) pct + "Ms";
-            if (server) {
-                out.add(t.percentile(name, "server" + suffix, pct, Quantiles.serverMs(before, pct, t.confidence()),
-                        Quantiles.serverMs(now, pct, t.confidence()), t.serverFloorMs()));
-            } else {
-                out.add(t.percentile(name, "p" + (int) pct + "Ms", pct, Quantiles.clientMs(before, pct, t.confidence()),
-                        Quantiles.clientMs(now, pct, t.confidence()), t.latencyFloorMs()));
-            }
+            String metric = (server ? "serverP" : "p") + (int) pct + "Ms";
+            out.add(t.percentile(name, metric, pct, t.interval(before, pct, server), t.interval(now, pct, server),
+                    t.floorMs(server)));
         }
         return out;
     }

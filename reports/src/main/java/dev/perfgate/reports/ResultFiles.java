@@ -24,21 +24,31 @@ public final class ResultFiles {
 
     /** Writes a run result (results.json, or a baseline). */
     public static void write(Path file, RunResult result) {
+        writeJson(file, result);
+    }
+
+    /** Reads a run result, or returns null when the file does not exist. */
+    public static RunResult read(Path file) {
+        return readJson(file, RunResult.class);
+    }
+
+    /** Writes any of the harness's JSON files (indented, ISO instants), creating its directory. */
+    public static void writeJson(Path file, Object value) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            MAPPER.writeValue(file.toFile(), result);
+            MAPPER.writeValue(file.toFile(), value);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
         }
     }
 
-    /** Reads a run result, or returns null when the file does not exist. */
-    public static RunResult read(Path file) {
+    /** Reads any of the harness's JSON files, or returns null when the file does not exist. */
+    public static <T> T readJson(Path file, Class<T> type) {
         if (!Files.exists(file)) {
             return null;
         }
         try {
-            return MAPPER.readValue(file.toFile(), RunResult.class);
+            return MAPPER.readValue(file.toFile(), type);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
         }

@@ -63,6 +63,25 @@ public record Tolerance(double latencyRatio, double latencyFloorMs, double error
     }
 
     /**
+     * Returns whether a request is judged on the service's own time (Server-Timing) rather than the client's: when
+     * its baseline client p95 is under {@code serverBelowMs} and both runs carry server time, since whole-millisecond
+     * client timestamps cannot tell an L1-cached answer from one twice as slow.
+     */
+    public boolean judgedOnServer(RequestStats before, RequestStats now) {
+        return before.p95Ms() < serverBelowMs && before.server() != null && now.server() != null;
+    }
+
+    /** Returns the interval of a percentile of a request on the side the gate judges it (ms). */
+    public Quantiles.Interval interval(RequestStats r, double percentile, boolean server) {
+        return server ? Quantiles.serverMs(r, percentile, confidence) : Quantiles.clientMs(r, percentile, confidence);
+    }
+
+    /** Returns the absolute floor of a latency regression on that side (ms). */
+    public double floorMs(boolean server) {
+        return server ? serverFloorMs : latencyFloorMs;
+    }
+
+    /**
      * Returns the throughput check of a request: a count of requests in a run is Poisson-like (a request on a rare
      * branch of a journey is sent 38 times in one run and 49 in the next), so it fails only when this run's rate is
      * below the baseline's by the ratio even at the favourable ends of both rates' intervals (count ± z·√count at

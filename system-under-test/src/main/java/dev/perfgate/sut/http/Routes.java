@@ -61,7 +61,8 @@ public final class Routes {
         ApiResponse handle(ApiRequest request) throws Exception;
     }
 
-    private record Registered(Method method, String pattern, PathMatcher matcher) {
+    /** A registered route: its method, its name ("GET /api/clients/{id}": stats, logs, faults) and its matcher. */
+    private record Registered(Method method, String route, PathMatcher matcher) {
     }
 
     /** Runs the extra SQL statement of a {@code statement@} fault, through the monitored pool. */
@@ -112,16 +113,22 @@ public final class Routes {
      * route's latency histogram and the slow-request log, where a connection held for minutes would swamp both.
      */
     public Routes stream(String pattern, Endpoint endpoint) {
-        registered.add(new Registered(Method.GET, pattern, PathMatchers.create(pattern)));
-        routing.route(Method.GET, pattern, instrument("GET " + pattern, null, faulty("GET " + pattern, endpoint)));
+        String route = register(Method.GET, pattern);
+        routing.route(Method.GET, pattern, instrument(route, null, faulty(route, endpoint)));
         return this;
     }
 
     private Routes add(Method method, String pattern, Endpoint endpoint) {
-        registered.add(new Registered(method, pattern, PathMatchers.create(pattern)));
-        String name = method.text() + " " + pattern;
-        routing.route(method, pattern, instrument(name, stats.route(method.text(), pattern), faulty(name, endpoint)));
+        String route = register(method, pattern);
+        routing.route(method, pattern, instrument(route, stats.route(method.text(), pattern), faulty(route, endpoint)));
         return this;
+    }
+
+    /** Remembers a route (for 405 answers and fault names) and returns its name. */
+    private String register(Method method, String pattern) {
+        Registered r = new Registered(method, method.text() + " " + pattern, PathMatchers.create(pattern));
+        registered.add(r);
+        return r.route();
     }
 
     private Endpoint faulty(String route, Endpoint endpoint) {
@@ -144,8 +151,7 @@ public final class Routes {
 
     /** Answers everything no route matched: 405 with Allow when the path exists under other methods, else 404. */
     public void fallback() {
-        faults.requireKnown(registered.stream().map(r -> r.method().text() + " " + r.pattern())
-                .collect(java.util.stream.Collectors.toSet()));
+        faults.requireKnown(registered.stream().map(Registered::route).collect(java.util.stream.Collectors.toSet()));
         EndpointStats.Route unmatched = stats.route("ANY", "(unmatched)");
         routing.any(instrument("ANY (unmatched)", unmatched, request -> {
             throw unmatched(request);
