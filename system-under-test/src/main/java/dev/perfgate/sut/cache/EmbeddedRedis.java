@@ -77,6 +77,19 @@ public final class EmbeddedRedis implements AutoCloseable {
         throw new IllegalStateException("embedded Redis did not accept connections on port " + port + " within 10 s");
     }
 
+    /** Kills the server (SIGKILL), as a crash or the OOM killer would; {@link #start()} brings an empty one back. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     /** Stops the server: its data is gone, as after a real Redis restart without persistence. */
     public synchronized void stop() {
         if (process == null) {

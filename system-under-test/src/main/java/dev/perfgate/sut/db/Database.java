@@ -25,6 +25,8 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readPool;
     private final DataSource writes;
     private final DataSource reads;
+    private final ConnectionGuard writeGuard;
+    private final ConnectionGuard readGuard;
 
     public Database(SutConfig config, Infrastructure infra, MeterRegistry registry, QueryMonitor monitor) {
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
@@ -32,6 +34,8 @@ public final class Database implements AutoCloseable {
         this.readPool = pool("perfgate-read", infra.readUrl(), config.dbReadPoolSize(), true, config, metrics);
         this.writes = ProxyDataSourceBuilder.create("write", writePool).listener(monitor).build();
         this.reads = ProxyDataSourceBuilder.create("read", readPool).listener(monitor).build();
+        this.writeGuard = new ConnectionGuard("primary", writePool);
+        this.readGuard = hasReplica() ? new ConnectionGuard("replica", readPool) : writeGuard;
     }
 
     private static HikariDataSource pool(String name, String url, int size, boolean readOnly, SutConfig config,
@@ -92,8 +96,22 @@ public final class Database implements AutoCloseable {
         return !writePool.getJdbcUrl().equals(readPool.getJdbcUrl());
     }
 
-    /** Runs work in one write transaction, committing on success and rolling back on any exception. */
+    /** Returns the breaker of the primary (health). */
+    public ConnectionGuard writeGuard() {
+        return writeGuard;
+    }
+
+    /** Returns the breaker of the read pool: the primary's unless a replica is configured (health). */
+    public ConnectionGuard readGuard() {
+        return readGuard;
+    }
+
+    /**
+     * Runs work in one write transaction, committing on success and rolling back on any exception. While the
+     * primary is known to be down it fails at once (see {@link ConnectionGuard}).
+     */
     public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        writeGuard.ensureReachable();
         try (Connection c = writes.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -101,21 +119,35 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException broken) {
+                    e.addSuppressed(broken); // a lost connection cannot roll back; the original failure is the news
+                }
                 throw e;
             }
+        } catch (SQLException e) {
+            throw writeGuard.observe(e);
         }
     }
 
     /** Borrows a monitored read connection the caller closes (a streaming export holds one for the whole stream). */
     public Connection readConnection() throws SQLException {
-        return reads.getConnection();
+        readGuard.ensureReachable();
+        try {
+            return reads.getConnection();
+        } catch (SQLException e) {
+            throw readGuard.observe(e);
+        }
     }
 
-    /** Runs read-only work on a read connection. */
+    /** Runs read-only work on a read connection; fails at once while the read database is known to be down. */
     public <T> T read(SqlWork<T> work) throws SQLException {
+        readGuard.ensureReachable();
         try (Connection c = reads.getConnection()) {
             return work.run(c);
+        } catch (SQLException e) {
+            throw readGuard.observe(e);
         }
     }
 
@@ -143,6 +175,8 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        readGuard.close();
+        writeGuard.close();
         readPool.close();
         writePool.close();
     }

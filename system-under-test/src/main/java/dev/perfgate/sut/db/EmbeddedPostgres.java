@@ -41,8 +41,8 @@ import org.tukaani.xz.XZInputStream;
  * {@code setpriv} as the unprivileged {@code nobody} user. It also supports {@link #stop()} and {@link #start()} on
  * the same port and data, which the health tests use to take the database away and bring it back.
  *
- * <p>Durability is traded for speed (fsync off): this database is disposable by design; measure durability
- * settings on an external database ({@code SUT_DB_URL}).
+ * <p>Durability is traded for speed (fsync and synchronous commit off) unless it is started durable: this database
+ * is disposable by design; measure durability settings on an external database ({@code SUT_DB_URL}).
  */
 public final class EmbeddedPostgres implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
@@ -56,9 +56,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final boolean dropPrivileges;
+    private final boolean durable;
     private volatile boolean running;
 
-    private EmbeddedPostgres(Path binaries, Path baseDir, int port, boolean dropPrivileges) {
+    private EmbeddedPostgres(Path binaries, Path baseDir, int port, boolean dropPrivileges, boolean durable) {
+        this.durable = durable;
         this.binaries = binaries;
         this.baseDir = baseDir;
         this.dataDir = baseDir.resolve("data");
@@ -68,6 +70,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Extracts the binaries if needed, initializes a fresh cluster, starts it and creates the database. */
     public static EmbeddedPostgres startFresh() {
+        return startFresh(false);
+    }
+
+    /**
+     * As {@link #startFresh()}; a durable server commits synchronously (with fsync), so that a crash
+     * ({@link #crash()}) loses no acknowledged transaction, as a production server would not. The default trades
+     * that for speed: with {@code synchronous_commit=off} a crash may lose the last few hundred milliseconds of
+     * acknowledged commits.
+     */
+    public static EmbeddedPostgres startFresh(boolean durable) {
         boolean root = isRoot();
         Path binaries = extractBinaries();
         reapOrphans(binaries, root);
@@ -77,7 +89,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (root) {
                 ownByNobody(base);
             }
-            EmbeddedPostgres pg = new EmbeddedPostgres(binaries, base, freePort(), root);
+            EmbeddedPostgres pg = new EmbeddedPostgres(binaries, base, freePort(), root, durable);
             pg.initdb();
             pg.start();
             pg.createDatabase();
@@ -111,9 +123,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 "-p", Integer.toString(port),
                 "-c", "listen_addresses=127.0.0.1",
                 "-c", "unix_socket_directories=''",
-                "-c", "fsync=off",
-                "-c", "synchronous_commit=off",
-                "-c", "full_page_writes=off",
+                "-c", "fsync=" + (durable ? "on" : "off"),
+                "-c", "synchronous_commit=" + (durable ? "on" : "off"),
+                "-c", "full_page_writes=" + (durable ? "on" : "off"),
                 "-c", "max_connections=200",
                 "-c", "shared_buffers=256MB",
                 "-c", "maintenance_work_mem=256MB",
@@ -134,6 +146,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;
         }
         run("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+        running = false;
+    }
+
+    /**
+     * Stops the server as a crash would: immediate mode, every backend killed without a checkpoint, recovery from
+     * the write-ahead log at the next {@link #start()}.
+     */
+    public synchronized void crash() {
+        if (!running) {
+            return;
+        }
+        run("pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "60", "stop");
         running = false;
     }
 
@@ -165,7 +189,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     continue;
                 }
-                EmbeddedPostgres orphan = new EmbeddedPostgres(binaries, dir, 0, root);
+                EmbeddedPostgres orphan = new EmbeddedPostgres(binaries, dir, 0, root, false);
                 if (Files.exists(orphan.dataDir.resolve("postmaster.pid"))) {
                     try {
                         orphan.run("pg_ctl", "-D", orphan.dataDir.toString(), "-m", "immediate", "-w", "-t", "30", "stop");

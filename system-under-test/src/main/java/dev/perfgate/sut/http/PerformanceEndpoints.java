@@ -3,6 +3,7 @@ package dev.perfgate.sut.http;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 import dev.perfgate.sut.cache.TwoLevelCache;
+import dev.perfgate.sut.db.ConnectionGuard;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
@@ -102,9 +104,9 @@ public final class PerformanceEndpoints {
     private ApiResponse health(ApiRequest r) {
         r.allowParams();
         Map<String, Object> components = new LinkedHashMap<>();
-        boolean up = check("database", db.writePool(), components);
+        boolean up = check("database", db.writePool(), db.writeGuard(), components);
         if (db.hasReplica()) {
-            up &= check("readDatabase", db.readPool(), components);
+            up &= check("readDatabase", db.readPool(), db.readGuard(), components);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "UP" : "DOWN");
@@ -120,20 +122,37 @@ public final class PerformanceEndpoints {
         return new ApiResponse(up ? 200 : 503, body, Map.of());
     }
 
-    private static boolean check(String name, HikariDataSource pool, Map<String, Object> components) {
+    /**
+     * Checks one database: at once from its breaker while it is known to be down (the check must not wait the
+     * pool's timeout, or health itself would stall during an outage), else by running {@code SELECT 1}.
+     */
+    private static boolean check(String name, HikariDataSource pool, ConnectionGuard guard,
+                                 Map<String, Object> components) {
         Map<String, Object> c = new LinkedHashMap<>();
         long start = System.nanoTime();
         boolean up;
-        try (Connection conn = pool.getConnection(); Statement s = conn.createStatement()) {
-            s.setQueryTimeout(2);
-            s.execute("SELECT 1");
-            up = true;
-            c.put("status", "UP");
-        } catch (Exception e) {
+        ConnectionGuard.Outage outage = guard.outage();
+        if (outage != null) {
             up = false;
             c.put("status", "DOWN");
-            c.put("error", e.getMessage());
+            c.put("error", outage.cause());
+            c.put("downSince", outage.since().toString());
+            c.put("downForMs", outage.millis());
+        } else {
+            try (Connection conn = pool.getConnection(); Statement s = conn.createStatement()) {
+                s.setQueryTimeout(2);
+                s.execute("SELECT 1");
+                up = true;
+                c.put("status", "UP");
+            } catch (SQLException e) {
+                guard.observe(e);
+                up = false;
+                c.put("status", "DOWN");
+                c.put("error", e.getMessage());
+            }
         }
+        c.put("breaker", guard.outage() == null ? "closed" : "open");
+        c.put("outages", guard.outages());
         c.put("latencyMs", (System.nanoTime() - start) / 1_000_000.0);
         c.put("pool", pool(pool));
         components.put(name, c);
