@@ -79,8 +79,12 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(sut::close, "perfgate-shutdown"));
-        System.out.printf("perfgate system-under-test listening on http://127.0.0.1:%d (%s database, started in %.1f s)%n",
-                sut.port(), config.infra().name().toLowerCase(), (System.nanoTime() - start) / 1e9);
+        // the address the listener is bound to, as bound: 0.0.0.0 says every interface, not just this machine
+        System.out.printf("perfgate system-under-test listening on http://%s:%d%s (%s database, started in %.1f s)%n",
+                config.listener().host(), sut.port(),
+                java.net.InetAddress.getByName(config.listener().host()).isAnyLocalAddress()
+                        ? " on every interface" : "",
+                config.infra().name().toLowerCase(), (System.nanoTime() - start) / 1e9);
         if (config.adminTokenGenerated()) {
             System.out.println("admin token (SUT_ADMIN_TOKEN): " + config.adminToken());
         }

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.logging.Logger;
 
 import io.github.bucket4j.TimeMeter;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 
 import dev.perfgate.sut.db.Database;
@@ -26,6 +28,7 @@ import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.http.AdminAuth;
 import dev.perfgate.sut.http.CachedReads;
 import dev.perfgate.sut.http.CatalogEndpoints;
+import dev.perfgate.sut.http.ClientConnections;
 import dev.perfgate.sut.http.ClientEndpoints;
 import dev.perfgate.sut.http.ExportEndpoints;
 import dev.perfgate.sut.http.LiveEndpoints;
@@ -51,6 +54,8 @@ public final class Sut implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Sut.class.getName());
     /** The index advisor gives up on a candidate whose build takes longer (the table's writers wait for it). */
     private static final long INDEX_BUILD_TIMEOUT_MS = 10_000;
+    /** Bodies up to this size are read and dropped to answer a readable 413 (reading 32 MiB locally takes ~30 ms). */
+    static final long DISCARDED_BODY_BYTES = 32L << 20;
 
     private final SutConfig config;
     private final Metrics metrics;
@@ -60,9 +65,11 @@ public final class Sut implements AutoCloseable {
     private final SlowStatements slow;
     private final TwoLevelCache cache;
     private final LiveEndpoints live;
+    private final ClientConnections connections;
 
     private Sut(SutConfig config, Metrics metrics, Infrastructure infra, Database db, WebServer server,
-                SlowStatements slow, TwoLevelCache cache, LiveEndpoints live) {
+                SlowStatements slow, TwoLevelCache cache, LiveEndpoints live, ClientConnections connections) {
+        this.connections = connections;
         this.live = live;
         this.slow = slow;
         this.cache = cache;
@@ -81,6 +88,7 @@ public final class Sut implements AutoCloseable {
         SlowStatements slow = null;
         TwoLevelCache cache = null;
         LiveEndpoints live = null;
+        ClientConnections connections = null;
         try {
             infra = Infrastructure.start(config);
             slow = new SlowStatements(config.slowStatementMs(), config.explainsPerMinute());
@@ -105,12 +113,15 @@ public final class Sut implements AutoCloseable {
                     : new RateLimiter(config.rateLimits(), config.apiKeys(), TimeMeter.SYSTEM_NANOTIME, metrics.registry());
             live = new LiveEndpoints(new Analytics(db), db, stats, cache, slow, queries, limiter,
                     config.sseIntervalMs(), config.sseHeartbeatMs());
-            routing(routing, config, db, stats, metrics, queries, insights, cache, limiter, live);
-            WebServer server = WebServer.builder()
-                    .host("0.0.0.0")
+            connections = new ClientConnections(config.listener().maxConnectionsPerClient(),
+                    config.listener().readTimeoutMs(), config.listener().writeTimeoutMs());
+            routing(routing, config, db, stats, metrics, queries, insights, cache, limiter, live, connections);
+            WebServer server = listener(config.listener(), connections, WebServer.builder())
                     .port(config.port())
                     .shutdownHook(false)
-                    .maxPayloadSize(4L * config.maxBodyBytes())
+                    // bodies beyond SUT_MAX_BODY_BYTES are still read (and dropped) up to this bound, so that the
+                    // client, still sending, can read its 413; a larger one is refused by closing the connection
+                    .maxPayloadSize(Math.max(DISCARDED_BODY_BYTES, config.maxBodyBytes()))
                     .directHandlers(TransportErrors.create())
                     .routing(routing)
                     .build()
@@ -118,8 +129,11 @@ public final class Sut implements AutoCloseable {
             if (cache != null && config.cacheWarmup()) {
                 CacheWarmup.run(cache, db);
             }
-            return new Sut(config, metrics, infra, db, server, slow, cache, live);
+            return new Sut(config, metrics, infra, db, server, slow, cache, live, connections);
         } catch (SQLException | RuntimeException e) {
+            if (connections != null) {
+                connections.close();
+            }
             if (live != null) {
                 live.close();
             }
@@ -140,13 +154,30 @@ public final class Sut implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets how the listener treats its clients: the bound address, timeouts for a client that stops sending in the
+     * middle of a request or sits idle, and the per-address connection cap.
+     */
+    static WebServerConfig.Builder listener(SutConfig.Listener listener, ClientConnections connections,
+                                           WebServerConfig.Builder builder) {
+        Duration idle = Duration.ofMillis(listener.idleTimeoutMs());
+        builder.host(listener.host())
+                .connectionOptions(SocketOptions.builder()
+                        .readTimeout(Duration.ofMillis(listener.readTimeoutMs()))
+                        .build())
+                .idleConnectionTimeout(idle)
+                .idleConnectionPeriod(idle.dividedBy(4));
+        builder.addConnectionSelector(connections);
+        return builder;
+    }
+
     /** Registers every route of the service on a routing builder. */
     static void routing(HttpRouting.Builder routing, SutConfig config, Database db, EndpointStats stats,
                         Metrics metrics, QueryMonitor queries, QueryInsights insights, TwoLevelCache cache,
-                        RateLimiter limiter, LiveEndpoints live) {
+                        RateLimiter limiter, LiveEndpoints live, ClientConnections connections) {
         CachedReads reads = new CachedReads(cache);
         ResponseEncoding encoding = new ResponseEncoding(config.compression(), config.compressionMinBytes());
-        Routes routes = new Routes(routing, stats, queries, config.maxBodyBytes(), encoding, limiter,
+        Routes routes = new Routes(routing, stats, queries, connections, config.maxBodyBytes(), encoding, limiter,
                 config.slowRequestMs(), Faults.parse(config.faults()), () -> db.read(c -> {
                     try (var statement = c.createStatement()) {
                         statement.execute("SELECT 1"); // the statement@ fault: one query more, as a lost batch adds
@@ -196,6 +227,7 @@ public final class Sut implements AutoCloseable {
     public void close() {
         live.close(); // open event streams end, so the server's stop does not wait for them
         server.stop();
+        connections.close();
         if (cache != null) {
             cache.close();
         }

@@ -64,7 +64,22 @@ public record SutConfig(
         int sseHeartbeatMs,
         int exportFetchSize,
         int slowRequestMs,
-        String faults) {
+        String faults,
+        Listener listener) {
+
+    /**
+     * How the HTTP listener meets its clients: the address it binds, how long it waits for a slow or idle client,
+     * and how many connections one client address may hold.
+     *
+     * @param host                    address to listen on (127.0.0.1: this machine only)
+     * @param readTimeoutMs           longest time to receive a started request's headers, and then its body
+     * @param writeTimeoutMs          longest time one response write may block because the client does not read
+     * @param idleTimeoutMs           an idle keep-alive connection is closed after this long
+     * @param maxConnectionsPerClient most open connections from one client address, 0 for no limit
+     */
+    public record Listener(String host, int readTimeoutMs, int writeTimeoutMs, int idleTimeoutMs,
+                           int maxConnectionsPerClient) {
+    }
 
     /** Where the database (and later Redis) comes from. */
     public enum Infra { EMBEDDED, EXTERNAL, TESTCONTAINERS }
@@ -78,6 +93,16 @@ public record SutConfig(
     private static Map<String, String> keys() {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("SUT_PORT", "HTTP port, 0 picks a free one (default 8080)");
+        k.put("SUT_HOST", "address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or another"
+                + " address of this machine (default 127.0.0.1)");
+        k.put("SUT_READ_TIMEOUT_MS", "a request's headers, once it has started, and then its body must each arrive"
+                + " within this time or the connection is closed, 100..600000 ms (default 10000)");
+        k.put("SUT_WRITE_TIMEOUT_MS", "a response write that blocks this long (the client stopped reading) closes the"
+                + " connection, 100..600000 ms (default 30000)");
+        k.put("SUT_IDLE_TIMEOUT_MS", "an idle keep-alive connection is closed after this long, 1000..3600000 ms"
+                + " (default 60000)");
+        k.put("SUT_MAX_CONNECTIONS_PER_CLIENT", "most open connections from one client address, 0 (no limit) or"
+                + " 1..100000; one more is answered 503 and closed (default 2048)");
         k.put("SUT_INFRA", "embedded, external or testcontainers (default: external if SUT_DB_URL is set, else embedded)");
         k.put("SUT_DB_URL", "JDBC URL of the primary PostgreSQL (default: embedded)");
         k.put("SUT_DB_READ_URL", "JDBC URL of a read replica (default: the primary)");
@@ -141,6 +166,11 @@ public record SutConfig(
     public static SutConfig from(Map<String, String> env, Properties properties) {
         Reader r = new Reader(env, properties);
         int port = r.intIn("SUT_PORT", 8080, 0, 65535);
+        String host = r.host("SUT_HOST", "127.0.0.1");
+        int readTimeout = r.intIn("SUT_READ_TIMEOUT_MS", 10_000, 100, 600_000);
+        int writeTimeout = r.intIn("SUT_WRITE_TIMEOUT_MS", 30_000, 100, 600_000);
+        int idleTimeout = r.intIn("SUT_IDLE_TIMEOUT_MS", 60_000, 1000, 3_600_000);
+        int perClient = (int) r.zeroOrIn("SUT_MAX_CONNECTIONS_PER_CLIENT", 2048, 1, 100_000);
         Optional<String> dbUrl = r.jdbcUrl("SUT_DB_URL");
         Optional<String> dbReadUrl = r.jdbcUrl("SUT_DB_READ_URL");
         Infra infra = r.infra(dbUrl.isPresent());
@@ -231,7 +261,7 @@ public record SutConfig(
                 poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, explainAnalyze,
                 indexAdvisor, cacheEnabled, strategies, compressMin, redisTimeout, syncMs, warmup, pgImage,
                 redisImage, rateLimits, apiKeys, compression, compressionMin, sseInterval, sseHeartbeat, exportFetch,
-                slowRequest, faults);
+                slowRequest, faults, new Listener(host, readTimeout, writeTimeout, idleTimeout, perClient));
     }
 
 
@@ -297,6 +327,24 @@ public record SutConfig(
                 // reported below with the rule
             }
             problem(key, raw.get(), "must be an integer from " + min + " to " + max);
+            return defaultValue;
+        }
+
+        /** An address of this machine to bind: an IP literal, or a name resolving to a local address. */
+        String host(String key, String defaultValue) {
+            String value = raw(key).orElse(defaultValue);
+            try {
+                java.net.InetAddress address = java.net.InetAddress.getByName(value);
+                if (address.isAnyLocalAddress() || address.isLoopbackAddress()
+                        || java.net.NetworkInterface.getByInetAddress(address) != null) {
+                    return value;
+                }
+                problem(key, value, "must be an address of this machine (127.0.0.1, 0.0.0.0 or an interface's"
+                        + " address)");
+            } catch (java.io.IOException e) {
+                problem(key, value, "must be an IP address or a resolvable name of this machine ("
+                        + e.getMessage() + ")");
+            }
             return defaultValue;
         }
 

@@ -66,6 +66,7 @@ public final class SutProcess implements AutoCloseable {
         // every virtual user comes from this one address: per-client limits would measure the limiter, not the
         // service (-DsutEnv=SUT_RATE_LIMITS=anonymous=... turns them back on)
         pb.environment().put("SUT_RATE_LIMITS", "off");
+        pb.environment().put("SUT_MAX_CONNECTIONS_PER_CLIENT", "0"); // each virtual user opens its own connections
         // every request over the standard budget gets a log line with its X-Request-Id in the run's service.log, the
         // same ids results.json lists as each route's slowest requests
         pb.environment().put("SUT_SLOW_REQUEST_MS", "200");

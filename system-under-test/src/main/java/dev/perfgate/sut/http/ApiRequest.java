@@ -25,9 +25,12 @@ import io.helidon.webserver.http.ServerRequest;
 public final class ApiRequest {
     private final ServerRequest request;
     private final int maxBodyBytes;
+    /** The connection the request came on (its body read is watched for stalls), or null. */
+    private final ClientConnections.Watched connection;
     private final PerfMode mode;
 
-    ApiRequest(ServerRequest request, int maxBodyBytes) {
+    ApiRequest(ServerRequest request, int maxBodyBytes, ClientConnections.Watched connection) {
+        this.connection = connection;
         this.request = request;
         this.maxBodyBytes = maxBodyBytes;
         this.mode = PerfMode.parse(header(PerfMode.HEADER).orElse(null));
@@ -178,7 +181,7 @@ public final class ApiRequest {
         if (length.isPresent()) {
             try {
                 if (Long.parseLong(length.get()) > maxBodyBytes) {
-                    throw tooLarge();
+                    throw discardedTooLarge();
                 }
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("Content-Length", "Content-Length must be a number");
@@ -281,15 +284,55 @@ public final class ApiRequest {
         if (!request.content().hasEntity()) {
             return new byte[0];
         }
+        phase(ClientConnections.Phase.BODY);
         try (InputStream in = request.content().inputStream()) {
             byte[] bytes = in.readNBytes(limit + 1);
             if (bytes.length > limit) {
-                throw tooLarge();
+                throw discardedTooLarge(in);
             }
             return bytes;
         } catch (IOException e) {
             throw ApiException.badRequest(null, "request body could not be read: " + e.getMessage());
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the body stopped short of its length: the client went away, or was cut off by the read timeout
+            throw new ApiException(408, "request_timeout", "the request body ended before its declared length, or"
+                    + " did not arrive within SUT_READ_TIMEOUT_MS", null);
+        } finally {
+            phase(ClientConnections.Phase.HANDLER);
         }
+    }
+
+    private void phase(ClientConnections.Phase phase) {
+        if (connection != null) {
+            connection.phase(phase);
+        }
+    }
+
+    /**
+     * Reads the rest of an oversized body and drops it, then returns the 413: a client still sending would otherwise
+     * see its connection reset (a broken pipe) instead of the answer. The server's payload bound (32 MiB) caps how
+     * much is read; past it the connection is closed.
+     */
+    private ApiException discardedTooLarge() {
+        phase(ClientConnections.Phase.BODY);
+        try (InputStream in = request.content().inputStream()) {
+            return discardedTooLarge(in);
+        } catch (IOException | RuntimeException beyondBound) {
+            return tooLarge();
+        } finally {
+            phase(ClientConnections.Phase.HANDLER);
+        }
+    }
+
+    private ApiException discardedTooLarge(InputStream in) {
+        try {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException beyondBound) {
+            // the body exceeded the server's bound or the client left: the connection closes after the 413
+        }
+        return tooLarge();
     }
 
     private ApiException tooLarge() {

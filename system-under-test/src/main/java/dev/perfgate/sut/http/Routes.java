@@ -24,6 +24,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.perfgate.sut.cache.TwoLevelCache;
+import dev.perfgate.sut.db.ConnectionGuard;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.query.QueryMonitor;
 
@@ -44,9 +45,13 @@ public final class Routes {
     private static final HeaderName LIMIT = HeaderNames.create("X-RateLimit-Limit");
     private static final HeaderName REMAINING = HeaderNames.create("X-RateLimit-Remaining");
 
+    /** The longest request target (path and query) served; a longer one is answered 414. */
+    static final int MAX_TARGET_CHARS = 4096;
+
     private final HttpRouting.Builder routing;
     private final EndpointStats stats;
     private final QueryMonitor queries;
+    private final ClientConnections connections;
     private final int maxBodyBytes;
     private final ResponseEncoding encoding;
     private final RateLimiter limiter;
@@ -72,13 +77,14 @@ public final class Routes {
     }
 
     /**
-     * @param encoding      response compression
+     * @param connections   the watched connections (a handler running is not a stalled read), or null
      * @param limiter       per-client rate limits, or null for none
      * @param slowRequestMs requests at least this slow are logged at INFO with their request id
      * @param faults        faults injected on purpose (SUT_FAULTS), usually none
      * @param faultStatement the extra statement of a statement fault
      */
-    public Routes(HttpRouting.Builder routing, EndpointStats stats, QueryMonitor queries, int maxBodyBytes,
+    public Routes(HttpRouting.Builder routing, EndpointStats stats, QueryMonitor queries,
+                  ClientConnections connections, int maxBodyBytes,
                   ResponseEncoding encoding, RateLimiter limiter, int slowRequestMs, Faults faults,
                   FaultStatement faultStatement) {
         this.faults = faults;
@@ -86,6 +92,7 @@ public final class Routes {
         this.routing = routing;
         this.stats = stats;
         this.queries = queries;
+        this.connections = connections;
         this.maxBodyBytes = maxBodyBytes;
         this.encoding = encoding;
         this.limiter = limiter;
@@ -176,18 +183,27 @@ public final class Routes {
             String requestId = RequestIds.of(req.headers().first(REQUEST_ID).orElse(null));
             res.header(REQUEST_ID, requestId);
             queries.begin(name);
+            ClientConnections.Watched connection = connections == null ? null : connections.of(req);
+            if (connection != null) {
+                connection.phase(ClientConnections.Phase.HANDLER);
+            }
             int status = 500;
             StreamFailed aborted = null;
             try {
                 TwoLevelCache.takeLastLevel(); // nothing left over from an earlier request on this thread
+                requireShortTarget(req);
                 limit(req, res);
-                status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes)), start);
+                status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes, connection)), start,
+                        connection);
             } catch (StreamFailed e) {
                 status = e.status;
                 aborted = e;
             } catch (Exception e) {
-                status = sendError(req, res, e, requestId, start);
+                status = sendError(req, res, e, requestId, start, connection);
             } finally {
+                if (connection != null) {
+                    connection.phase(ClientConnections.Phase.READING); // Helidon drains any unread body, then reads on
+                }
                 long nanos = System.nanoTime() - start;
                 int statements = QueryMonitor.current();
                 queries.end();
@@ -216,6 +232,14 @@ public final class Routes {
         }
     }
 
+    private static void requireShortTarget(ServerRequest req) {
+        int length = req.prologue().uriPath().rawPath().length() + req.prologue().query().rawValue().length();
+        if (length > MAX_TARGET_CHARS) {
+            throw new ApiException(414, "uri_too_long", "the request target is " + length + " characters long; at most "
+                    + MAX_TARGET_CHARS + " are served (send large inputs in a body)", null);
+        }
+    }
+
     /** Takes a token from the client's bucket, or refuses the request with 429. */
     private void limit(ServerRequest req, ServerResponse res) {
         if (limiter == null || RateLimiter.exempt(req.path().path())) {
@@ -229,7 +253,8 @@ public final class Routes {
         }
     }
 
-    private int send(ServerRequest req, ServerResponse res, ApiResponse response, long start) throws StreamFailed {
+    private int send(ServerRequest req, ServerResponse res, ApiResponse response, long start,
+                     ClientConnections.Watched connection) throws StreamFailed {
         response.headers().forEach(res::header);
         res.header(QUERY_COUNT, Integer.toString(QueryMonitor.current()));
         TwoLevelCache.Level level = TwoLevelCache.takeLastLevel();
@@ -243,7 +268,7 @@ public final class Routes {
             res.header(HeaderNames.CACHE_CONTROL, response.status() == 200 && get ? "private, no-cache" : "no-store");
         }
         if (response.body() instanceof ApiResponse.Streamed streamed) {
-            return stream(req, res, response.status(), streamed);
+            return stream(req, res, response.status(), streamed, connection);
         }
         String contentType;
         byte[] body;
@@ -280,7 +305,16 @@ public final class Routes {
             body = ResponseEncoding.encode(coding, body);
         }
         serverTiming(res, start);
-        res.send(body);
+        if (connection == null) {
+            res.send(body);
+        } else {
+            connection.writeStarted(); // a client that does not read cannot hold this thread past the write timeout
+            try {
+                res.send(body);
+            } finally {
+                connection.writeEnded();
+            }
+        }
         return response.status();
     }
 
@@ -300,8 +334,8 @@ public final class Routes {
     }
 
     /** Sends a body as it is written, compressed on the fly when the client accepts a coding. */
-    private int stream(ServerRequest req, ServerResponse res, int status, ApiResponse.Streamed streamed)
-            throws StreamFailed {
+    private int stream(ServerRequest req, ServerResponse res, int status, ApiResponse.Streamed streamed,
+                       ClientConnections.Watched connection) throws StreamFailed {
         SecurityHeaders.apply(streamed.contentType(), res::header);
         ResponseEncoding.Coding coding = null;
         if (negotiable(streamed.contentType())) {
@@ -316,7 +350,7 @@ public final class Routes {
         // not try-with-resources: closing the response's stream ends the body properly, which must not happen
         // after a failure; the connection is closed instead (see instrument)
         try {
-            OutputStream raw = res.outputStream();
+            OutputStream raw = connection == null ? res.outputStream() : connection.watch(res.outputStream());
             OutputStream out = coding == null ? raw : ResponseEncoding.stream(coding, raw);
             streamed.writer().write(out);
             out.close();
@@ -332,7 +366,8 @@ public final class Routes {
         return status;
     }
 
-    private int sendError(ServerRequest req, ServerResponse res, Exception e, String requestId, long start) {
+    private int sendError(ServerRequest req, ServerResponse res, Exception e, String requestId, long start,
+                          ClientConnections.Watched connection) {
         ApiException error = toApiException(req, e, requestId);
         if (res.isSent()) {
             return error.status(); // nothing more can be said on this response
@@ -359,7 +394,7 @@ public final class Routes {
                     ? "ApiKey header=\"" + RateLimiter.API_KEY_HEADER + "\"" : "Bearer");
         }
         try {
-            return send(req, res, new ApiResponse(error.status(), body, headers), start);
+            return send(req, res, new ApiResponse(error.status(), body, headers), start, connection);
         } catch (StreamFailed impossible) {
             throw new IllegalStateException("an error body is never streamed", impossible);
         }
@@ -369,10 +404,13 @@ public final class Routes {
         if (e instanceof ApiException api) {
             return api;
         }
-        if (e instanceof SQLException sql) {
-            ApiException mapped = fromSql(sql);
-            if (mapped != null) {
-                return mapped;
+        // a database failure may arrive wrapped (a cache loader, a stream writer): its SQL state still decides
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                ApiException mapped = fromSql(sql);
+                if (mapped != null) {
+                    return mapped;
+                }
             }
         }
         if (e instanceof io.helidon.http.RequestException re && re.status().code() < 500) {
@@ -388,17 +426,13 @@ public final class Routes {
      * later), constraint violations a validated request can still hit (a race on a unique key) are 409.
      */
     static ApiException fromSql(SQLException e) {
-        if (e instanceof SQLTransientConnectionException) {
+        if (e instanceof SQLTransientConnectionException || ConnectionGuard.isConnectionFailure(e)) {
             return new ApiException(503, "database_unavailable", "no database connection available: " + e.getMessage(),
                     null);
         }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.equals("57014")) {
             return new ApiException(503, "timeout", "the query took longer than SUT_DB_STATEMENT_TIMEOUT_MS", null);
-        }
-        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P03")) {
-            return new ApiException(503, "database_unavailable", "the database connection failed: " + e.getMessage(),
-                    null);
         }
         if (state.equals("23505")) {
             return ApiException.conflict(null, "the change conflicts with stored data: " + e.getMessage());
