@@ -33,6 +33,7 @@ class SlowClientTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int READ_TIMEOUT_MS = 500;
     private static final int PER_CLIENT = 6;
+    private static final int IDLE_TIMEOUT_MS = 4000;
     /** Far beyond the read timeout: a connection still open after this was held, not slow to close. */
     private static final int NO_HANG_MS = 15_000;
     private static Sut sut;
@@ -40,6 +41,7 @@ class SlowClientTest {
     @BeforeAll
     static void start() throws Exception {
         sut = TestSut.startOnSharedDatabase(Map.of("SUT_READ_TIMEOUT_MS", Integer.toString(READ_TIMEOUT_MS),
+                "SUT_IDLE_TIMEOUT_MS", Integer.toString(IDLE_TIMEOUT_MS),
                 "SUT_MAX_CONNECTIONS_PER_CLIENT", Integer.toString(PER_CLIENT), "SUT_MAX_BODY_BYTES", "65536"));
     }
 
@@ -97,6 +99,16 @@ class SlowClientTest {
             }
             assertThat(seen.toString()).startsWith("HTTP/1.1 200");
             assertThat(events).as("events over %d ms", 6 * READ_TIMEOUT_MS).isGreaterThan(10);
+        }
+    }
+
+    @Test
+    void keepAliveConnectionIdleLongerThanTheIdleTimeout_isClosed() throws Exception {
+        try (Socket s = open()) {
+            s.getOutputStream().write("GET /api/performance/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntilClosedOrResponse(s)).startsWith("HTTP/1.1 200");
+            assertThat(readUntilClosed(s)).as("nothing more, then the close").isEmpty();
         }
     }
 
