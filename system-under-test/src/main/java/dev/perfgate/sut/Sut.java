@@ -52,8 +52,6 @@ import dev.perfgate.sut.query.SlowStatements;
  */
 public final class Sut implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Sut.class.getName());
-    /** The index advisor gives up on a candidate whose build takes longer (the table's writers wait for it). */
-    private static final long INDEX_BUILD_TIMEOUT_MS = 10_000;
     /** Bodies up to this size are read and dropped to answer a readable 413 (reading 32 MiB locally takes ~30 ms). */
     static final long DISCARDED_BODY_BYTES = 32L << 20;
 
@@ -95,7 +93,7 @@ public final class Sut implements AutoCloseable {
             QueryMonitor queries = new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), slow);
             db = new Database(config, infra, metrics.registry(), queries);
             QueryInsights insights = new QueryInsights(new QueryAnalyzer(db.maintenance(), new QueryAnalyzer.Options(
-                    config.explainAnalyze(), config.indexAdvisor(), INDEX_BUILD_TIMEOUT_MS)));
+                    config.explainAnalyze(), config.indexAdvisor())));
             slow.analyzeWith(insights);
             int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");

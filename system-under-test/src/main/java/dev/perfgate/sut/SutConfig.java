@@ -124,8 +124,9 @@ public record SutConfig(
                 + " (default 30; 0 logs without plans)");
         k.put("SUT_QUERY_EXPLAIN_ANALYZE", "plan read-only statements with EXPLAIN ANALYZE, which runs them (in a"
                 + " read-only transaction): true or false (default false)");
-        k.put("SUT_QUERY_INDEX_ADVISOR", "verify index candidates for slow and analyzed statements by building each in"
-                + " a rolled-back transaction (writers to the table wait for the build): true or false (default true)");
+        k.put("SUT_QUERY_INDEX_ADVISOR", "try index candidates for slow and analyzed statements, with HypoPG where the"
+                + " database has it (nothing built), else by building each in a rolled-back transaction on tables of at"
+                + " most 20,000 rows (writers wait for the build): true or false (default false)");
         k.put("SUT_CACHE_ENABLED", "two-level cache (Caffeine L1, Redis L2) for hot reads: true or false (default true)");
         k.put("SUT_CACHE_STRATEGIES", "cache strategies, name:l1=<entries or N MB>/<ttl>,l2=<ttl>[,jitter=0.1]"
                 + "[,negative=10s] separated by ; (default " + CacheStrategy.DEFAULTS + ")");
@@ -193,7 +194,7 @@ public record SutConfig(
         int slowMs = r.intIn("SUT_QUERY_SLOW_MS", 100, 1, 600_000);
         int explains = r.intIn("SUT_QUERY_EXPLAIN_PER_MINUTE", 30, 0, 10_000);
         boolean explainAnalyze = r.bool("SUT_QUERY_EXPLAIN_ANALYZE", false);
-        boolean indexAdvisor = r.bool("SUT_QUERY_INDEX_ADVISOR", true);
+        boolean indexAdvisor = r.bool("SUT_QUERY_INDEX_ADVISOR", false);
         boolean cacheEnabled = r.bool("SUT_CACHE_ENABLED", true);
         Map<String, CacheStrategy> strategies = CacheStrategy.parse(CacheStrategy.DEFAULTS);
         Optional<String> strategySpec = r.raw("SUT_CACHE_STRATEGIES");

@@ -62,6 +62,9 @@ public final class TestSut {
         // live streams tick fast enough for tests to see several events and heartbeats in a second
         env.putIfAbsent("SUT_SSE_INTERVAL_MS", "300");
         env.putIfAbsent("SUT_SSE_HEARTBEAT_MS", "400");
+        // the advisor is off by default; the suite keeps it on so that the endpoint's analysis and the command's
+        // can be compared candidate for candidate (QueryAnalysisTest)
+        env.putIfAbsent("SUT_QUERY_INDEX_ADVISOR", "true");
         env.putAll(overrides);
         return SutConfig.from(env, new Properties());
     }

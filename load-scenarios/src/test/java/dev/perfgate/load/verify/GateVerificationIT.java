@@ -1,6 +1,7 @@
 package dev.perfgate.load.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,12 +102,19 @@ class GateVerificationIT {
         Path run = latestRun("proof-faults");
         String junit = Files.readString(run.resolve("junit.xml"));
         assertThat(junit).contains("name=\"client timeline p95Ms\"").contains("name=\"client budget statementsMax\"");
+        // the extra statement is exact: it fails whatever the machine was doing
         assertThat(failures(junit)).extracting(f -> f.substring(0, f.indexOf('>')))
-                .anySatisfy(f -> assertThat(f).contains("client timeline").contains("p95Ms"))
                 .anySatisfy(f -> assertThat(f).contains("client budget").contains("statementsMax"))
                 .allSatisfy(f -> assertThat(f).containsAnyOf("client timeline", "client budget"));
-        // the 50 ms is a timing failure: confirmed by a second run of the simulation, both kept
         RunVerdict verdict = RunVerdict.read(run);
+        // a timing regression can only be shown by a valid run: when other work took the machine in both runs, the
+        // gate says INVALID (as it must), and there is nothing to prove here about the 50 ms
+        assumeFalse(verdict.checks().stream().anyMatch(c -> c.subject().equals("client timeline")
+                        && c.metric().equals("p95Ms") && c.verdict() == Check.Verdict.INVALID),
+                "both proof runs were invalid (other work used the machine): the timing fault is not provable here");
+        assertThat(failures(junit)).extracting(f -> f.substring(0, f.indexOf('>')))
+                .anySatisfy(f -> assertThat(f).contains("client timeline").contains("p95Ms"));
+        // the 50 ms is a timing failure: confirmed by a second run of the simulation, both kept
         assertThat(verdict.outcome()).isEqualTo(Confirmation.Outcome.FAIL);
         assertThat(verdict.confirmation()).isNotNull();
         assertThat(Path.of(verdict.confirmation()).resolve("results.json")).exists();

@@ -29,13 +29,22 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class AnalyzeCommand {
     static final String USAGE = """
             usage: system-under-test.jar analyze [--url JDBC_URL] [--sql FILE] [--top N] [--explain-analyze]
-                                                 [--no-index-advisor] [--out FILE]
-              --url               database to analyze (default: SUT_DB_URL)
-              --sql FILE          statements to analyze, separated by semicolons (default: pg_stat_statements)
-              --top N             statements taken from pg_stat_statements by total time, 1..500 (default 20)
-              --explain-analyze   run read-only statements under EXPLAIN ANALYZE (in a read-only transaction)
-              --no-index-advisor  do not build candidate indexes (each is built and rolled back in a transaction)
-              --out FILE          write the JSON there instead of standard output""";
+                                                 [--no-index-advisor] [--index-trials auto|hypopg|build]
+                                                 [--lock-timeout-ms N] [--max-build-rows N] [--build-timeout-ms N]
+                                                 [--out FILE]
+              --url                 database to analyze (default: SUT_DB_URL)
+              --sql FILE            statements to analyze, separated by semicolons (default: pg_stat_statements)
+              --top N               statements taken from pg_stat_statements by total time, 1..500 (default 20)
+              --explain-analyze     run read-only statements under EXPLAIN ANALYZE (in a read-only transaction)
+              --no-index-advisor    do not try candidate indexes
+              --index-trials MODE   hypopg: hypothetical indexes (nothing built, no lock writers wait for);
+                                    build: each candidate built in a rolled-back transaction (writers wait for it);
+                                    auto: hypopg where the database has it, else build (default)
+              --lock-timeout-ms N   build: longest wait for a table's lock before skipping it as busy, 1..10000
+                                    (default 50)
+              --max-build-rows N    build: largest table built on, 0 for any size (default 20000)
+              --build-timeout-ms N  build: give up a build after this long, 100..600000 (default 10000)
+              --out FILE            write the JSON there instead of standard output""";
 
     private AnalyzeCommand() {
     }
@@ -76,13 +85,16 @@ public final class AnalyzeCommand {
     /** Returns the analysis as JSON. */
     public static String analyze(List<String> args, Optional<String> defaultUrl)
             throws UsageException, SQLException, IOException {
-        List<String> known = List.of("--url", "--sql", "--top", "--out", "--explain-analyze", "--no-index-advisor");
+        List<String> valued = List.of("--url", "--sql", "--top", "--out", "--index-trials", "--lock-timeout-ms",
+                "--max-build-rows", "--build-timeout-ms");
+        List<String> known = new ArrayList<>(valued);
+        known.addAll(List.of("--explain-analyze", "--no-index-advisor"));
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!known.contains(a)) {
                 throw new UsageException("unknown argument \"" + a + "\"");
             }
-            if (List.of("--url", "--sql", "--top", "--out").contains(a)) {
+            if (valued.contains(a)) {
                 if (i + 1 >= args.size()) {
                     throw new UsageException(a + " needs a value");
                 }
@@ -106,6 +118,7 @@ public final class AnalyzeCommand {
                 throw new UsageException("--top was \"" + topArg.get() + "\", must be an integer from 1 to 500");
             }
         }
+        IndexTrials.Settings trials = trialSettings(args); // every argument is checked before the database is touched
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);
         ds.setApplicationName("perfgate-analyze");
@@ -124,7 +137,7 @@ public final class AnalyzeCommand {
             source = "pg_stat_statements";
         }
         QueryAnalyzer analyzer = new QueryAnalyzer(ds, new QueryAnalyzer.Options(args.contains("--explain-analyze"),
-                !args.contains("--no-index-advisor"), 60_000));
+                !args.contains("--no-index-advisor"), trials));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("source", source);
         body.putAll(analyzer.analyze(targets));
@@ -160,6 +173,41 @@ public final class AnalyzeCommand {
             }
             return out;
         }
+    }
+
+    /** The index trial settings from the arguments, each checked against its range. */
+    static IndexTrials.Settings trialSettings(List<String> args) throws UsageException {
+        IndexTrials.Settings d = IndexTrials.Settings.DEFAULT;
+        IndexTrials.Mode mode = d.mode();
+        Optional<String> m = option(args, "--index-trials");
+        if (m.isPresent()) {
+            try {
+                mode = IndexTrials.Mode.valueOf(m.get().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--index-trials was \"" + m.get() + "\", must be auto, hypopg or build");
+            }
+        }
+        return new IndexTrials.Settings(mode, number(args, "--lock-timeout-ms", d.lockTimeoutMs(), 1, 10_000),
+                number(args, "--build-timeout-ms", d.buildTimeoutMs(), 100, 600_000),
+                number(args, "--max-build-rows", d.maxBuildRows(), 0, Long.MAX_VALUE));
+    }
+
+    private static long number(List<String> args, String name, long defaultValue, long min, long max)
+            throws UsageException {
+        Optional<String> raw = option(args, name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the rule
+        }
+        throw new UsageException(name + " was \"" + raw.get() + "\", must be an integer from " + min
+                + (max == Long.MAX_VALUE ? " up" : " to " + max));
     }
 
     private static Optional<String> option(List<String> args, String name) {

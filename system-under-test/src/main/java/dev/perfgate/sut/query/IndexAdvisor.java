@@ -1,15 +1,11 @@
 package dev.perfgate.sut.query;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import dev.perfgate.sut.query.plan.Plan;
 import dev.perfgate.sut.query.plan.PlanNode;
@@ -27,10 +23,9 @@ import dev.perfgate.sut.query.plan.Schema;
  * equality columns) is skipped, and so are tables under {@link #MIN_ROWS} rows and index scans that already do all
  * their filtering in the index with no sort above them.
  *
- * <p>Verification is Dexter's rule on a real index instead of a hypothetical one: in a transaction, {@code CREATE
- * INDEX}, plan the statement again, roll back. Only a candidate the new plan uses and that cuts the planner's cost by
- * at least half is recommended. Building the index takes a SHARE lock on the table for the build, so writers wait
- * that long; {@code lock_timeout} keeps the advisor from queueing behind (and in front of) other transactions.
+ * <p>Verification is Dexter's rule: plan the statement with the candidate in place ({@link IndexTrials}: hypothetical
+ * with HypoPG, else built in a rolled-back transaction) and recommend it only when the plan uses it and the planner's
+ * cost falls by at least half.
  */
 final class IndexAdvisor {
     static final double MIN_ROWS = 1_000;
@@ -51,10 +46,6 @@ final class IndexAdvisor {
         String key() {
             return table.qualified() + "(" + String.join(",", columns) + ")";
         }
-    }
-
-    /** A candidate's trial: the plan's cost (and time, with ANALYZE) with it, and whether the plan used it. */
-    record Trial(Candidate candidate, double costAfter, double msAfter, boolean used, String error) {
     }
 
     /** Returns the candidates a plan suggests, most promising first, at most {@value #MAX_CANDIDATES}. */
@@ -141,38 +132,6 @@ final class IndexAdvisor {
     /** Equality columns can be listed in any order: an index on (a, b) serves a = ? AND b = ? as (b, a) would. */
     private static boolean allEquality(List<String> columns, Set<String> eq) {
         return eq.containsAll(columns);
-    }
-
-    /**
-     * Builds the candidate in a transaction, plans the statement again (with ANALYZE when asked) and rolls back.
-     * The connection must have auto-commit off and no transaction open.
-     */
-    static Trial verify(Connection c, String sql, Candidate candidate, boolean analyze, long buildTimeoutMs) {
-        String name = "perfgate_advisor_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        try {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL lock_timeout = '1s'");
-                s.execute("SET LOCAL statement_timeout = " + buildTimeoutMs);
-                s.execute(candidate.ddl(name, false));
-                s.execute("SET LOCAL statement_timeout = " + Math.max(buildTimeoutMs, 30_000));
-            }
-            Plan after = analyze ? Explainer.explainAnalyze(c, sql) : Explainer.explain(c, sql);
-            boolean used = after.nodes().stream().anyMatch(n -> name.equals(n.indexName()));
-            return new Trial(candidate, after.totalCost(), after.executionMs(), used, null);
-        } catch (SQLException e) {
-            return new Trial(candidate, Double.NaN, -1, false, e.getMessage());
-        } finally {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the connection is closed by the caller; the index died with the transaction either way
-            }
-        }
-    }
-
-    /** Returns whether a trial earns a recommendation: the plan used the index and cost fell by half or more. */
-    static boolean recommended(Trial t, double costBefore) {
-        return t.used() && t.error() == null && t.costAfter() <= costBefore * (1 - REQUIRED_REDUCTION);
     }
 
     static String ident(String name) {

@@ -122,6 +122,12 @@ class QueryAnalysisTest {
         assertThat(exit(List.of("--url", "mysql://x"))).contains("must be a jdbc:postgresql: URL");
         assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--sql", "/nonexistent.sql")))
                 .contains("not a readable file");
+        assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--index-trials", "guess")))
+                .contains("--index-trials was \"guess\", must be auto, hypopg or build");
+        assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--max-build-rows", "-1")))
+                .contains("--max-build-rows was \"-1\", must be an integer from 0 up");
+        assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--lock-timeout-ms", "0")))
+                .contains("--lock-timeout-ms was \"0\", must be an integer from 1 to 10000");
     }
 
     private static String exit(List<String> args) {
