@@ -77,7 +77,7 @@ public final class AnalyzeCommand {
             err.println(USAGE);
             return 2;
         } catch (SQLException | IOException e) {
-            err.println("analyze failed: " + e.getMessage());
+            err.println("analyze failed: " + oneLine(e));
             return 1;
         }
     }
@@ -131,6 +131,10 @@ public final class AnalyzeCommand {
                 throw new UsageException("--sql was \"" + sqlFile.get() + "\", which is not a readable file");
             }
             targets = BoundSql.split(Files.readString(path)).stream().map(QueryAnalyzer.Target::of).toList();
+            if (targets.isEmpty()) {
+                throw new UsageException("--sql was \"" + sqlFile.get() + "\", which holds no statement (statements"
+                        + " are separated by semicolons)");
+            }
             source = "file " + path;
         } else {
             targets = fromPgStatStatements(ds, top);
@@ -156,6 +160,7 @@ public final class AnalyzeCommand {
                 }
             }
             List<QueryAnalyzer.Target> out = new ArrayList<>();
+            int hidden = 0;
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT query, calls, total_exec_time, mean_exec_time FROM pg_stat_statements
                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -166,13 +171,31 @@ public final class AnalyzeCommand {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String sql = rs.getString(1);
+                        if (sql == null || sql.equals("<insufficient privilege>")) {
+                            hidden++;
+                            continue;
+                        }
                         out.add(new QueryAnalyzer.Target(Fingerprint.of(sql), sql, rs.getLong(2),
                                 Math.round(rs.getDouble(3) * 1000) / 1000.0, Math.round(rs.getDouble(4) * 1000) / 1000.0));
                     }
                 }
             }
+            if (out.isEmpty() && hidden > 0) {
+                throw new SQLException(hidden + " statements in pg_stat_statements are other users' and hidden from"
+                        + " this one: connect as their owner, or GRANT pg_read_all_stats TO the user");
+            }
+            if (out.isEmpty()) {
+                throw new SQLException("pg_stat_statements holds no statement of this database yet (reset, or no"
+                        + " traffic): run the workload first, or pass --sql FILE");
+            }
             return out;
         }
+    }
+
+    /** The failure in one line: what failed and why, as the driver or file system said it. */
+    static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** The index trial settings from the arguments, each checked against its range. */

@@ -36,20 +36,47 @@ final class IndexAdvisor {
     }
 
     /** An index to try: the table and its key columns in order. */
-    record Candidate(Schema.Table table, List<String> columns) {
+    record Candidate(Schema.Table table, List<String> columns, String where) {
+        Candidate(Schema.Table table, List<String> columns) {
+            this(table, columns, null);
+        }
+
         String ddl(String name, boolean concurrently) {
             return "CREATE INDEX " + (concurrently ? "CONCURRENTLY " : "") + (name == null ? "" : name + " ")
                     + "ON " + ident(table.schema()) + "." + ident(table.name())
-                    + " (" + String.join(", ", columns.stream().map(IndexAdvisor::ident).toList()) + ")";
+                    + " (" + String.join(", ", columns.stream().map(IndexAdvisor::element).toList()) + ")"
+                    + (where == null ? "" : " WHERE " + where);
         }
 
         String key() {
-            return table.qualified() + "(" + String.join(",", columns) + ")";
+            return table.qualified() + "(" + String.join(",", columns) + ")" + (where == null ? "" : " WHERE " + where);
         }
     }
 
+    /** The share of a table's rows holding a value, from the planner's statistics; NaN when they do not say. */
+    @FunctionalInterface
+    interface Frequencies {
+        double of(Schema.Table table, String column, String value);
+
+        Frequencies NONE = (t, c, v) -> Double.NaN;
+    }
+
+    /** A value this rare (share of the table's rows) makes a partial index on it worth trying. */
+    static final double RARE = 0.05;
+    private static final java.util.regex.Pattern EQUALS_CONSTANT = java.util.regex.Pattern.compile(
+            "\\((?:([A-Za-z_][A-Za-z0-9_]*)\\.)?([A-Za-z_][A-Za-z0-9_]*) = '((?:[^']|'')*)'::[a-z ]+\\)");
+
     /** Returns the candidates a plan suggests, most promising first, at most {@value #MAX_CANDIDATES}. */
     static List<Candidate> candidates(Plan plan, Schema schema) {
+        return candidates(plan, schema, Frequencies.NONE);
+    }
+
+    /**
+     * As {@link #candidates(Plan, Schema)}; with the columns' statistics, an equality on a rare constant
+     * ({@code status = 'pending'} on 2 % of the rows) also proposes partial indexes: the other key column (sort, range
+     * or equality) indexed only where the constant holds, a fraction of the full index's size and write cost.
+     */
+    static List<Candidate> candidates(Plan plan, Schema schema, Frequencies frequencies) {
         Map<String, Candidate> out = new LinkedHashMap<>();
         for (PlanNode node : plan.nodes()) {
             Schema.Table table = schema.table(node);
@@ -58,12 +85,16 @@ final class IndexAdvisor {
             }
             Set<String> eq = new LinkedHashSet<>();
             Set<String> range = new LinkedHashSet<>();
+            Set<String> expressions = new LinkedHashSet<>();
             for (String cond : new String[] {node.filter(), node.indexCond(), node.recheckCond()}) {
                 for (ColumnUse use : Predicates.uses(cond, node.alias(), table.columns())) {
                     if (use.use() == Use.EQUALITY) {
                         eq.add(use.column());
                     } else if (use.indexableRange()) {
                         range.add(use.column());
+                    } else if (use.use() == Use.WRAPPED && singleArgument(cond, use)) {
+                        // lower(email) = …: an index on the expression serves it where one on email cannot
+                        expressions.add(use.function() + "(" + use.column() + ")");
                     }
                 }
             }
@@ -93,8 +124,39 @@ final class IndexAdvisor {
                 }
             }
             range.removeAll(eq);
+            // an expression index already on the table may be this one (the catalog gives its key as null): none
+            // is proposed then, rather than a duplicate the planner would happily use
+            boolean hasExpressionIndex = schema.indexes(table).stream()
+                    .anyMatch(i -> !i.columns().isEmpty() && i.columns().getFirst() == null);
+            if (!hasExpressionIndex) {
+                expressions.forEach(e -> {
+                    Candidate c = new Candidate(table, List.of(e));
+                    out.putIfAbsent(c.key(), c);
+                });
+            }
             if (!node.nodeType().endsWith("Seq Scan") && node.filter() == null && sort.isEmpty()) {
                 continue; // an index scan doing all its work in the index: nothing for a new index to win
+            }
+            Map<String, String> rare = new LinkedHashMap<>(); // column -> its rare constant, as a SQL literal
+            for (String cond : new String[] {node.filter(), node.indexCond(), node.recheckCond()}) {
+                java.util.regex.Matcher m = EQUALS_CONSTANT.matcher(cond == null ? "" : cond);
+                while (m.find()) {
+                    String column = m.group(2);
+                    boolean ours = (m.group(1) == null || m.group(1).equals(node.alias()))
+                            && table.columns().contains(column);
+                    if (ours && eq.contains(column)
+                            && frequencies.of(table, column, m.group(3).replace("''", "'")) <= RARE) {
+                        rare.putIfAbsent(column, "'" + m.group(3) + "'");
+                    }
+                }
+            }
+            for (Map.Entry<String, String> r : rare.entrySet()) {
+                String where = ident(r.getKey()) + " = " + r.getValue();
+                String key = !sort.isEmpty() && !sort.getFirst().equals(r.getKey()) ? sort.getFirst()
+                        : !range.isEmpty() ? range.iterator().next()
+                        : eq.stream().filter(c -> !c.equals(r.getKey())).findFirst().orElse(r.getKey());
+                Candidate c = new Candidate(table, List.of(key), where);
+                out.putIfAbsent(c.key(), c);
             }
             List<List<String>> proposals = new ArrayList<>();
             for (String a : eq) {
@@ -129,9 +191,29 @@ final class IndexAdvisor {
         return out.values().stream().limit(MAX_CANDIDATES).toList();
     }
 
+    /**
+     * Whether the wrapping is a one-argument function call on the bare column ({@code lower(email)}, or
+     * {@code lower((email)::text)} on a varchar), the form an expression index can be proposed for; not a cast (an
+     * index on {@code created_at::date} is not allowed for timestamptz: the rewrite to a range is the advice there).
+     */
+    private static boolean singleArgument(String cond, ColumnUse use) {
+        if (use.function() == null || use.function().startsWith("::")) {
+            return false;
+        }
+        return java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(use.function())
+                + "\\(\\(?(?:[A-Za-z_][A-Za-z0-9_]*\\.)?" + java.util.regex.Pattern.quote(use.column())
+                + "\\)?(?:::[a-z ]+)?\\)").matcher(cond).find();
+    }
+
     /** Equality columns can be listed in any order: an index on (a, b) serves a = ? AND b = ? as (b, a) would. */
     private static boolean allEquality(List<String> columns, Set<String> eq) {
         return eq.containsAll(columns);
+    }
+
+    /** A key element: a column by name, or an expression such as {@code lower(email)} in its own parentheses. */
+    static String element(String column) {
+        return column.matches("[A-Za-z_][A-Za-z0-9_$]*|\"[^\"]+\"") || !column.contains("(") ? ident(column)
+                : "(" + column + ")";
     }
 
     static String ident(String name) {

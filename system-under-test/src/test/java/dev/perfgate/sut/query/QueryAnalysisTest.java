@@ -115,6 +115,53 @@ class QueryAnalysisTest {
     }
 
     @Test
+    void command_badStatementsAreReportedOneByOne_theOthersStillAnalyzed(@TempDir Path dir) throws Exception {
+        assumeFalse(TestSut.external(), "creates a role: only on the embedded server");
+        String url = TestSut.get().infrastructure().primaryUrl();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS perfgate_limited");
+            s.execute("CREATE ROLE perfgate_limited LOGIN");
+            s.execute("GRANT SELECT ON vendors TO perfgate_limited");
+        }
+        try {
+            Path file = dir.resolve("mixed.sql");
+            Files.writeString(file, "SELECT * FROM vendors WHERE;\nSELECT * FROM clients WHERE id = 1;\n"
+                    + "SELECT * FROM vendors WHERE id = 1;\n");
+            JsonNode report = MAPPER.readTree(AnalyzeCommand.analyze(List.of("--url",
+                    url.replace("user=postgres", "user=perfgate_limited"), "--sql", file.toString()), Optional.empty()));
+            JsonNode statements = report.path("statements");
+            assertThat(statements).hasSize(3);
+            assertThat(statements.get(0).path("error").asText()).as(report.toPrettyString()).contains("syntax error");
+            assertThat(statements.get(1).path("error").asText()).contains("permission denied for table clients");
+            assertThat(statements.get(2).has("error")).isFalse();
+            assertThat(statements.get(2).path("plan").path("totalCost").asDouble()).isPositive();
+        } finally {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("REVOKE ALL ON vendors FROM perfgate_limited");
+                s.execute("DROP ROLE perfgate_limited");
+            }
+        }
+    }
+
+    @Test
+    void command_emptyFileOrUnreachableDatabase_isOneLineNamingTheCause(@TempDir Path dir) throws Exception {
+        Path empty = dir.resolve("empty.sql");
+        Files.writeString(empty, "  -- nothing here\n;\n");
+        assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--sql", empty.toString())))
+                .contains("holds no statement");
+        Path one = dir.resolve("one.sql");
+        Files.writeString(one, "SELECT 1;");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = AnalyzeCommand.run(List.of("--url", "jdbc:postgresql://127.0.0.1:1/x?connectTimeout=2", "--sql",
+                one.toString()), Optional.empty(), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("analyze failed: Connection to 127.0.0.1:1")
+                .doesNotContain("\n");
+    }
+
+    @Test
     void command_rejectsBadArguments() {
         assertThat(exit(List.of("--top", "0", "--url", "jdbc:postgresql://127.0.0.1/x"))).contains("--top was \"0\"");
         assertThat(exit(List.of("--frobnicate"))).contains("unknown argument \"--frobnicate\"");

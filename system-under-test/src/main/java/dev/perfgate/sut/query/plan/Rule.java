@@ -178,7 +178,11 @@ public enum Rule {
                     "ANALYZE " + table.qualified() + " (and check autovacuum's analyze thresholds for it)"));
         }
     },
-    /** A function or cast around an indexed column: the index on the bare column cannot serve the condition. */
+    /**
+     * A function or cast around a column of an indexed or large table: an index on the bare column cannot serve the
+     * condition. Suggests the expression index for a function, and for a cast to date the range the planner cannot
+     * derive itself, written into the statement where its text has the usual form.
+     */
     NON_SARGABLE("non-sargable", Severity.HIGH) {
         @Override
         void check(PlanNode node, Context ctx, List<Finding> out) {
@@ -187,17 +191,21 @@ public enum Rule {
                 return;
             }
             for (ColumnUse use : Predicates.uses(node.filter(), node.alias(), table.columns())) {
-                if (use.use() == Use.WRAPPED && ctx.schema.inAnIndex(table, use.column())) {
-                    boolean cast = use.function().startsWith("::");
-                    out.add(finding(node, (cast ? "cast " + use.function() + " on" : "function " + use.function()
-                                    + "() around") + " indexed column " + table.name() + "." + use.column()
-                                    + " keeps its index out of the condition",
-                            cast ? "compare the bare column with a range (col >= x AND col < y) or a value of the"
-                                    + " column's own type"
-                                    : "index the expression: CREATE INDEX ON " + table.name() + " (" + use.function()
-                                    + "(" + use.column() + ")), or store the normalized value"));
-                    return;
+                boolean indexed = use.use() == Use.WRAPPED && ctx.schema.inAnIndex(table, use.column());
+                if (use.use() != Use.WRAPPED || !indexed && table.rows() < 10_000) {
+                    continue;
                 }
+                boolean cast = use.function().startsWith("::");
+                String rewritten = cast ? RangeRewrite.rewrite(ctx.sql, use.column(), use.function()) : null;
+                out.add(finding(node, (cast ? "cast " + use.function() + " on" : "function " + use.function()
+                                + "() around") + (indexed ? " indexed column " : " column ") + table.name() + "."
+                                + use.column() + (indexed ? " keeps its index out of the condition"
+                                : " keeps any index on it out of the condition"),
+                        cast ? "compare the bare column with a range (col >= x AND col < y) or a value of the"
+                                + " column's own type" + (rewritten == null ? "" : ": " + rewritten)
+                                : "index the expression: CREATE INDEX ON " + table.name() + " (" + use.function()
+                                + "(" + use.column() + ")), or store the normalized value"));
+                return;
             }
         }
     },

@@ -102,6 +102,15 @@ class IndexAdvisorTest {
     }
 
     @Test
+    void functionOnAColumn_expressionIndexBuiltAndVerified() throws Exception {
+        List<String> before = labIndexes();
+        JsonNode report = analyze(false, "SELECT * FROM lab.events WHERE lower(email) = 'user42@example.com'");
+        assertThat(report.path("indexRecommendations").findValuesAsText("create")).as(report.toPrettyString())
+                .containsExactly("CREATE INDEX CONCURRENTLY ON lab.events ((lower(email)))");
+        assertThat(labIndexes()).isEqualTo(before);
+    }
+
+    @Test
     void theSameStatementTwice_isAnalyzedOnce() throws Exception {
         String sql = "SELECT * FROM lab.events WHERE a = 3 AND b = 3";
         JsonNode report = analyze(false, sql, sql, sql);
