@@ -142,6 +142,36 @@ public final class BoundSql {
     }
 
     /** Returns whether a statement has PostgreSQL's numbered markers ({@code $1}), as pg_stat_statements shows. */
+    /**
+     * Writes a sample value into every {@code $n} marker, for a statement pg_stat_statements normalized into text
+     * that no longer prepares: a typed literal such as {@code date '2026-01-01'} becomes {@code date $2}, a syntax
+     * error. Each marker gets a value of the type its context names ({@code date $2} → {@code date '2000-01-01'},
+     * {@code interval $1} → {@code interval '1 day'}, {@code LIMIT $3} → {@code 10}, {@code OFFSET} → 0), else
+     * {@code '0'}, which PostgreSQL reads as whatever type the comparison needs. The plan is then one for those
+     * values, not a generic one, and the report says so.
+     */
+    public static String withSampleValues(String sql) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?i)(\\b(date|time|timestamp|timestamptz|interval|limit|offset)\\s+)?\\$(\\d+)").matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String kind = m.group(2) == null ? "" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+            String value = switch (kind) {
+                case "date" -> "'2000-01-01'";
+                case "time" -> "'12:00'";
+                case "timestamp", "timestamptz" -> "'2000-01-01 00:00'";
+                case "interval" -> "'1 day'";
+                case "limit" -> "10";
+                case "offset" -> "0";
+                default -> "'0'";
+            };
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    (m.group(1) == null ? "" : m.group(1)) + value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
     public static boolean hasNumberedMarkers(String sql) {
         for (int i = 0; i < sql.length() - 1; i++) {
             char c = sql.charAt(i);

@@ -38,6 +38,14 @@ final class Explainer {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
             s.execute("PREPARE perfgate_generic AS " + sql);
+        } catch (SQLException e) {
+            if (!"42601".equals(e.getSQLState())) {
+                throw e;
+            }
+            // normalized text that does not parse (date $2): planned with sample values instead, and said so
+            c.rollback();
+            Plan sampled = run(c, "EXPLAIN (FORMAT JSON) " + BoundSql.withSampleValues(sql));
+            return sampled.withSampleValues();
         }
         try {
             return run(c, "EXPLAIN (FORMAT JSON) EXECUTE perfgate_generic"

@@ -306,8 +306,19 @@ public final class QueryAnalyzer {
             rollback(c);
         }
         PlanAnalyzer.Analysis analysis = PlanAnalyzer.analyze(plan, schema, t.sql());
+        List<Finding> workload = WorkloadChecks.check(t, plan, schema);
+        if (!workload.isEmpty()) {
+            List<Finding> all = new ArrayList<>(analysis.findings());
+            all.addAll(workload);
+            analysis = new PlanAnalyzer.Analysis(all, Math.max(0, analysis.score()
+                    - workload.stream().mapToInt(f -> f.severity().penalty()).sum()));
+        }
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("generic", generic);
+        p.put("generic", generic && !plan.sampleValues());
+        if (plan.sampleValues()) {
+            p.put("sampleValues", "the normalized text did not prepare (a typed literal became a marker):"
+                    + " planned with sample values instead");
+        }
         p.put("analyzed", plan.analyzed());
         p.put("totalCost", plan.totalCost());
         if (plan.analyzed()) {

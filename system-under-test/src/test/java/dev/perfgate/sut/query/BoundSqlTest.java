@@ -13,6 +13,14 @@ import org.junit.jupiter.api.Test;
 class BoundSqlTest {
 
     @Test
+    void withSampleValues_givesEachMarkerAValueOfTheTypeItsContextNames() {
+        assertThat(BoundSql.withSampleValues("SELECT * FROM t WHERE d > date $1 AND k = $2 AND age < interval $3"
+                + " ORDER BY d LIMIT $4 OFFSET $5"))
+                .isEqualTo("SELECT * FROM t WHERE d > date '2000-01-01' AND k = '0' AND age < interval '1 day'"
+                        + " ORDER BY d LIMIT 10 OFFSET 0");
+    }
+
+    @Test
     void inline_writesLiteralsIntoMarkers_notIntoQuotesOrComments() {
         String sql = "SELECT '?' AS q, \"a?b\" FROM t -- what?\nWHERE a = ? AND b = ? AND c = ? AND d = ? /* ? */ AND e ?? f";
         assertThat(BoundSql.inline(sql, Arrays.asList("it's", new BigDecimal("4.50"), null, LocalDate.of(2026, 3, 1))))

@@ -112,6 +112,16 @@ class HypotheticalIndexesTest {
                 + " '2026-02-01' AND created_at < DATE '2026-02-01' + 1");
     }
 
+    @Test
+    void orAcrossColumns_getsTheIndexesABitmapOrCombines() throws Exception {
+        JsonNode report = analyze("SELECT * FROM orders WHERE status = 'pending' OR customer_id = 17");
+        JsonNode together = report.path("statements").get(0).path("allCandidatesTogether");
+        assertThat(together.path("used")).as(report.toPrettyString()).hasSize(2);
+        assertThat(together.path("costReductionPercent").asDouble()).isGreaterThanOrEqualTo(50);
+        assertThat(report.path("indexRecommendations").findValuesAsText("create"))
+                .anyMatch(c -> c.contains("(customer_id)")).anyMatch(c -> c.contains("status"));
+    }
+
     private static List<String> column(String sql) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();

@@ -15,8 +15,14 @@ public final class Plan {
     private final double planningMs;
     private final double executionMs;
     private final JsonNode raw;
+    private final boolean sampleValues;
 
     private Plan(JsonNode raw, PlanNode root, double planningMs, double executionMs) {
+        this(raw, root, planningMs, executionMs, false);
+    }
+
+    private Plan(JsonNode raw, PlanNode root, double planningMs, double executionMs, boolean sampleValues) {
+        this.sampleValues = sampleValues;
         this.raw = raw;
         this.root = root;
         this.planningMs = planningMs;
@@ -68,6 +74,16 @@ public final class Plan {
 
     public double totalCost() {
         return root.totalCost();
+    }
+
+    /** The same plan, marked as taken with sample values written into a statement's markers. */
+    public Plan withSampleValues() {
+        return new Plan(raw, root, planningMs, executionMs, true);
+    }
+
+    /** Whether the plan was taken with sample values because the statement's normalized text did not prepare. */
+    public boolean sampleValues() {
+        return sampleValues;
     }
 
     public boolean analyzed() {
