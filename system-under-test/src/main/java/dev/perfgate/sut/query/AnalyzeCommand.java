@@ -31,7 +31,7 @@ public final class AnalyzeCommand {
             usage: system-under-test.jar analyze [--url JDBC_URL] [--sql FILE] [--top N] [--explain-analyze]
                                                  [--no-index-advisor] [--index-trials auto|hypopg|build]
                                                  [--lock-timeout-ms N] [--max-build-rows N] [--build-timeout-ms N]
-                                                 [--out FILE]
+                                                 [--format json|text] [--out FILE]
               --url                 database to analyze (default: SUT_DB_URL)
               --sql FILE            statements to analyze, separated by semicolons (default: pg_stat_statements)
               --top N               statements taken from pg_stat_statements by total time, 1..500 (default 20)
@@ -44,7 +44,9 @@ public final class AnalyzeCommand {
                                     (default 50)
               --max-build-rows N    build: largest table built on, 0 for any size (default 20000)
               --build-timeout-ms N  build: give up a build after this long, 100..600000 (default 10000)
-              --out FILE            write the JSON there instead of standard output""";
+              --format json|text    json (default; what the service's endpoint answers) or a report to read,
+                                    verdict first
+              --out FILE            write the output there instead of standard output""";
 
     private AnalyzeCommand() {
     }
@@ -86,7 +88,7 @@ public final class AnalyzeCommand {
     public static String analyze(List<String> args, Optional<String> defaultUrl)
             throws UsageException, SQLException, IOException {
         List<String> valued = List.of("--url", "--sql", "--top", "--out", "--index-trials", "--lock-timeout-ms",
-                "--max-build-rows", "--build-timeout-ms");
+                "--max-build-rows", "--build-timeout-ms", "--format");
         List<String> known = new ArrayList<>(valued);
         known.addAll(List.of("--explain-analyze", "--no-index-advisor"));
         for (int i = 0; i < args.size(); i++) {
@@ -119,6 +121,10 @@ public final class AnalyzeCommand {
             }
         }
         IndexTrials.Settings trials = trialSettings(args); // every argument is checked before the database is touched
+        String format = option(args, "--format").orElse("json");
+        if (!format.equals("json") && !format.equals("text")) {
+            throw new UsageException("--format was \"" + format + "\", must be json or text");
+        }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);
         ds.setApplicationName("perfgate-analyze");
@@ -145,7 +151,8 @@ public final class AnalyzeCommand {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("source", source);
         body.putAll(analyzer.analyze(targets));
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        return format.equals("text") ? AnalysisText.render(mapper.valueToTree(body)) : mapper.writeValueAsString(body);
     }
 
     /** The database's own top statements by total execution time, skipping catalog queries and EXPLAINs. */

@@ -122,6 +122,24 @@ class HypotheticalIndexesTest {
                 .anyMatch(c -> c.contains("(customer_id)")).anyMatch(c -> c.contains("status"));
     }
 
+    @Test
+    void textReport_leadsWithTheVerdict_thenWhatToCreate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("shop.sql");
+        java.nio.file.Files.writeString(file, "SELECT * FROM orders WHERE status = 'pending' ORDER BY created_at DESC"
+                + " LIMIT 10;\nSELECT count(*) FROM orders WHERE status = 'pending';\nSELECT * FROM orders WHERE"
+                + " customer_id = 17;\nSELECT * FROM orders WHERE;\n");
+        String text = AnalyzeCommand.analyze(List.of("--url", db.url(), "--sql", file.toString(), "--format", "text",
+                "--index-trials", "hypopg"), java.util.Optional.empty());
+        List<String> lines = text.lines().toList();
+        assertThat(lines.get(0)).startsWith("perfgate analyze: 4 statement(s) from file ").endsWith("index trials: hypopg");
+        assertThat(lines.get(1)).isEqualTo("VERDICT: 2 index(es) to create, " + lines.get(1).split(", ")[1]
+                + ", 1 statement(s) not analyzed");
+        assertThat(text).contains("CREATE INDEX CONCURRENTLY ON public.orders (created_at) WHERE status = 'pending';")
+                .contains("Dropped (another recommended index serves their statements):")
+                .contains("Statements, worst first:").contains("Not analyzed:").contains("syntax error");
+    }
+
     private static List<String> column(String sql) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();

@@ -173,6 +173,8 @@ class QueryAnalysisTest {
                 .contains("--index-trials was \"guess\", must be auto, hypopg or build");
         assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--max-build-rows", "-1")))
                 .contains("--max-build-rows was \"-1\", must be an integer from 0 up");
+        assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--format", "yaml")))
+                .contains("--format was \"yaml\", must be json or text");
         assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--lock-timeout-ms", "0")))
                 .contains("--lock-timeout-ms was \"0\", must be an integer from 1 to 10000");
     }
