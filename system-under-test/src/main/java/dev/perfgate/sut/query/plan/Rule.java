@@ -250,10 +250,12 @@ public enum Rule {
             if (skipped < DEEP_OFFSET_ROWS) {
                 return;
             }
+            String keyset = KeysetRewrite.rewrite(ctx.sql);
             out.add(finding(node, String.format(Locale.ROOT, "skips ~%,.0f rows to return %,.0f: OFFSET reads and"
                     + " discards every row before the page", skipped, node.analyzed() ? node.actualRows()
-                    : node.planRows()), "page by key (keyset: WHERE (sort_key, id) > (last_key, last_id) ORDER BY"
-                    + " sort_key, id LIMIT n) — this service's cursor= parameter does that"));
+                    : node.planRows()), keyset != null ? "page by key, with the previous page's last row: " + keyset
+                    : "page by key (keyset: WHERE (sort_key, id) > (last_key, last_id) ORDER BY sort_key, id LIMIT n)"
+                    + " — this service's cursor= parameter does that"));
         }
     },
     /** count(*) over a large table reads every row (MVCC keeps no row count). */
