@@ -49,13 +49,13 @@ final class KeysetRewrite {
             String first = keys.getFirst();
             keys.add(first.contains(".") ? first.substring(0, first.indexOf('.') + 1) + "id" : "id");
         }
+        boolean desc = Boolean.TRUE.equals(descending);
         String tuple = keys.size() == 1 ? keys.getFirst() : "(" + String.join(", ", keys) + ")";
         List<String> last = keys.stream().map(k -> ":last_" + k.substring(k.indexOf('.') + 1)).toList();
         String lastTuple = last.size() == 1 ? last.getFirst() : "(" + String.join(", ", last) + ")";
-        String condition = tuple + (Boolean.TRUE.equals(descending) ? " < " : " > ") + lastTuple;
+        String condition = tuple + (desc ? " < " : " > ") + lastTuple;
         boolean hasWhere = Pattern.compile("(?is)\\bwhere\\b").matcher(head).find();
-        String order = String.join(", ", keys.stream().map(k -> k + (Boolean.TRUE.equals(descending) ? " DESC" : ""))
-                .toList());
+        String order = String.join(", ", keys.stream().map(k -> k + (desc ? " DESC" : "")).toList());
         return head + (hasWhere ? " AND " : " WHERE ") + condition + " ORDER BY " + order + " LIMIT " + m.group(3);
     }
 }
