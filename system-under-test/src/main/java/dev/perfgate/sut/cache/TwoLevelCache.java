@@ -268,7 +268,10 @@ public final class TwoLevelCache implements AutoCloseable {
                 mine.complete(e);
             } catch (Throwable t) {
                 r.l1.asMap().remove(key, mine);
-                mine.completeExceptionally(t);
+                // passed on to the callers waiting for this load; as a cancellation, which Caffeine does not log
+                // (any other failure it logs at WARNING with a stack trace: a line per request during an outage,
+                // for failures the callers already answer and report)
+                mine.completeExceptionally(new LoadFailed(t));
                 throw t;
             }
             return served(r, level[0], start, e);
@@ -298,11 +301,32 @@ public final class TwoLevelCache implements AutoCloseable {
     private static Entry await(CompletableFuture<Entry> f) throws Exception {
         try {
             return f.join();
+        } catch (java.util.concurrent.CancellationException e) {
+            // join() reports a cancellation as a new one whose cause is the original: find the failed load
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof LoadFailed failed) {
+                    if (failed.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    if (failed.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                }
+            }
+            throw e;
         } catch (CompletionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;
             }
             throw e;
+        }
+    }
+
+    /** A load that failed, carried to the callers waiting for it (see {@link #get}); its cause is the failure. */
+    private static final class LoadFailed extends java.util.concurrent.CancellationException {
+        LoadFailed(Throwable cause) {
+            super("load failed: " + cause);
+            initCause(cause);
         }
     }
 

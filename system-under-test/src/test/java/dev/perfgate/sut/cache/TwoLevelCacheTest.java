@@ -148,6 +148,56 @@ class TwoLevelCacheTest {
     }
 
     @Test
+    void failedLoad_reachesEveryWaiterAsItself_andCaffeineLogsNothing() throws Exception {
+        TwoLevelCache cache = node();
+        String key = unique("failing");
+        java.util.logging.Logger caffeine = java.util.logging.Logger.getLogger(
+                "com.github.benmanes.caffeine.cache.LocalAsyncCache");
+        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        caffeine.addHandler(handler);
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Object> first = pool.submit(() -> cache.get(CacheName.ANALYTICS_DASHBOARD, key,
+                    List.of("org:1:analytics"), () -> {
+                        loading.countDown();
+                        release.await();
+                        throw new java.sql.SQLTransientConnectionException("database down", "08001");
+                    }));
+            loading.await();
+            Future<Object> waiter = pool.submit(() -> cache.get(CacheName.ANALYTICS_DASHBOARD, key,
+                    List.of("org:1:analytics"), () -> "not called: the first load is in flight"));
+            Thread.sleep(50); // the waiter finds the load in flight
+            release.countDown();
+            for (Future<Object> f : List.of(first, waiter)) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(f::get))
+                        .hasCauseInstanceOf(java.sql.SQLTransientConnectionException.class)
+                        .hasRootCauseMessage("database down");
+            }
+        } finally {
+            caffeine.removeHandler(handler);
+        }
+        assertThat(logged).as("Caffeine's warnings for the failed load").isEmpty();
+        // nothing cached: the next caller loads again
+        assertThat(cache.get(CacheName.ANALYTICS_DASHBOARD, key, List.of("org:1:analytics"), () -> "loaded"))
+                .isEqualTo("loaded");
+    }
+
+    @Test
     void tagInvalidation_dropsEntriesInBothLevels_onEveryNode() throws Exception {
         TwoLevelCache a = node();
         TwoLevelCache b = node();
