@@ -338,18 +338,8 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
     }
 
     /** Answers one JSON error and ends the connection. */
-    private static final class Refusal implements ServerConnection {
-        private final ConnectionContext ctx;
-        private final String statusLine;
-        private final String code;
-        private final String message;
-
-        Refusal(ConnectionContext ctx, String statusLine, String code, String message) {
-            this.ctx = ctx;
-            this.statusLine = statusLine;
-            this.code = code;
-            this.message = message;
-        }
+    private record Refusal(ConnectionContext ctx, String statusLine, String code, String message)
+            implements ServerConnection {
 
         @Override
         public void handle(Semaphore requestSemaphore) {

@@ -11,9 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.perfgate.sut.query.plan.Plan;
-import dev.perfgate.sut.query.plan.PlanNode;
-
 /**
  * The fallback without HypoPG: each candidate is built for real ({@code CREATE INDEX} in a transaction), the
  * statement is planned (plain EXPLAIN: planning only), and the transaction is rolled back, index and all.
@@ -68,15 +65,7 @@ final class BuiltIndexes implements IndexTrials {
                 }
                 s.execute("SET LOCAL statement_timeout = 30000");
             }
-            Plan plan = Explainer.explain(c, sql);
-            Set<String> used = new LinkedHashSet<>();
-            for (PlanNode node : plan.nodes()) {
-                String key = node.indexName() == null ? null : keyByName.get(node.indexName());
-                if (key != null) {
-                    used.add(key);
-                }
-            }
-            return new Outcome(plan.totalCost(), used, null);
+            return IndexTrials.planWith(c, sql, keyByName);
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             return Outcome.skipped(switch (state) {

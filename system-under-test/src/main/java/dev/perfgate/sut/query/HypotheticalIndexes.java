@@ -6,13 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-
-import dev.perfgate.sut.query.plan.Plan;
-import dev.perfgate.sut.query.plan.PlanNode;
 
 /**
  * Candidates as HypoPG hypothetical indexes: {@code hypopg_create_index} makes the planner of this session believe
@@ -39,12 +34,9 @@ final class HypotheticalIndexes implements IndexTrials {
         }
     }
 
-    /** Returns why HypoPG cannot be used on this connection, or null when it can. */
-    static String unavailable(Connection c) throws SQLException {
+    /** For a database without the extension installed: why it cannot be created here, or null when it can. */
+    static String creatable(Connection c) throws SQLException {
         try {
-            if (IndexTrials.first(c, "SELECT 1 FROM pg_extension WHERE extname = 'hypopg'") != null) {
-                return null;
-            }
             if (IndexTrials.first(c, "SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'") == null) {
                 return "the extension is not available on the server: install it (Debian: apt-get install"
                         + " postgresql-<version>-hypopg)";
@@ -90,15 +82,7 @@ final class HypotheticalIndexes implements IndexTrials {
                     }
                 }
             }
-            Plan plan = Explainer.explain(c, sql);
-            Set<String> used = new LinkedHashSet<>();
-            for (PlanNode node : plan.nodes()) {
-                String key = node.indexName() == null ? null : keyByName.get(node.indexName());
-                if (key != null) {
-                    used.add(key);
-                }
-            }
-            return new Outcome(plan.totalCost(), used, null);
+            return IndexTrials.planWith(c, sql, keyByName);
         } catch (SQLException e) {
             return Outcome.skipped("hypopg: " + e.getMessage());
         } finally {

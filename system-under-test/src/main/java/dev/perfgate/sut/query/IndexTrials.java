@@ -4,9 +4,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+
+import dev.perfgate.sut.query.plan.Plan;
+import dev.perfgate.sut.query.plan.PlanNode;
 
 /**
  * How the advisor plans a statement as if candidate indexes existed, without making the table's writers wait.
@@ -64,9 +69,12 @@ public interface IndexTrials {
     /** Picks HypoPG when the settings allow it and the database has it; returns the fallback otherwise. */
     static IndexTrials choose(Connection c, Settings settings, StringBuilder note) throws SQLException {
         if (settings.mode() != Mode.BUILD) {
-            String why = HypotheticalIndexes.unavailable(c);
+            if (HypotheticalIndexes.installed(c)) {
+                return new HypotheticalIndexes(false);
+            }
+            String why = HypotheticalIndexes.creatable(c);
             if (why == null) {
-                return new HypotheticalIndexes(!HypotheticalIndexes.installed(c));
+                return new HypotheticalIndexes(true);
             }
             if (settings.mode() == Mode.HYPOPG) {
                 throw new SQLException("HypoPG was asked for and cannot be used: " + why);
@@ -77,6 +85,22 @@ public interface IndexTrials {
                     .append(settings.lockTimeoutMs()).append(" ms for the lock");
         }
         return new BuiltIndexes(settings);
+    }
+
+    /**
+     * Plans the statement with the trial's indexes in place and names the candidates (by key) whose index, known to
+     * the plan by its name, the plan uses.
+     */
+    static Outcome planWith(Connection c, String sql, Map<String, String> keyByIndexName) throws SQLException {
+        Plan plan = Explainer.explain(c, sql);
+        Set<String> used = new LinkedHashSet<>();
+        for (PlanNode node : plan.nodes()) {
+            String key = node.indexName() == null ? null : keyByIndexName.get(node.indexName());
+            if (key != null) {
+                used.add(key);
+            }
+        }
+        return new Outcome(plan.totalCost(), used, null);
     }
 
     /** Rolls back, ignoring a failure: the next statement on the connection reports it, if it matters. */
