@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.perfgate.sut.cache.CacheName;
 import dev.perfgate.sut.cache.CacheStrategy;
 import dev.perfgate.sut.cache.Codec;
-import dev.perfgate.sut.cache.EmbeddedRedis;
+import dev.perfgate.embedded.EmbeddedRedis;
 import dev.perfgate.sut.cache.TwoLevelCache;
 
 /**

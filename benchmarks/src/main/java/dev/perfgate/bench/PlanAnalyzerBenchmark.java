@@ -24,12 +24,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.perfgate.sut.db.EmbeddedPostgres;
+import dev.perfgate.embedded.EmbeddedPostgres;
 import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
-import dev.perfgate.sut.query.plan.Plan;
-import dev.perfgate.sut.query.plan.PlanAnalyzer;
-import dev.perfgate.sut.query.plan.Schema;
+import dev.perfgate.analyzer.plan.Plan;
+import dev.perfgate.analyzer.plan.PlanAnalyzer;
+import dev.perfgate.analyzer.plan.Schema;
 
 /**
  * The plan analyzer's own cost on real plans: EXPLAIN (ANALYZE) JSON of the service's heaviest statements (analytics

@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import dev.perfgate.embedded.EmbeddedPostgres;
 import dev.perfgate.sut.SutConfig;
 import dev.perfgate.sut.db.Database;
 
@@ -50,13 +51,13 @@ public class PoolBenchmark {
     private HikariDataSource service;
     private HikariDataSource defaults;
     private final Driver driver = new StubDriver();
-    private dev.perfgate.sut.db.EmbeddedPostgres pg;
+    private EmbeddedPostgres pg;
     private org.postgresql.ds.PGSimpleDataSource postgres;
 
     @Setup(Level.Trial)
     public void start() throws SQLException {
         DriverManager.registerDriver(driver);
-        pg = dev.perfgate.sut.db.EmbeddedPostgres.startFresh();
+        pg = EmbeddedPostgres.startFresh();
         postgres = new org.postgresql.ds.PGSimpleDataSource();
         postgres.setURL(pg.jdbcUrl());
         HikariConfig sc = Database.poolConfig("bench-service", URL, 10, false, SutConfig.from(Map.of(

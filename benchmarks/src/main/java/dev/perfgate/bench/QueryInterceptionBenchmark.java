@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.perfgate.sut.db.EmbeddedPostgres;
-import dev.perfgate.sut.query.Fingerprint;
+import dev.perfgate.embedded.EmbeddedPostgres;
+import dev.perfgate.analyzer.Fingerprint;
 import dev.perfgate.sut.query.QueryMonitor;
 
 /**

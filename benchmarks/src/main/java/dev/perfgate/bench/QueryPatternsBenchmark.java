@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.perfgate.sut.db.EmbeddedPostgres;
+import dev.perfgate.embedded.EmbeddedPostgres;
 
 /**
  * The classic query patterns, baseline beside optimized, on one embedded PostgreSQL in one run:

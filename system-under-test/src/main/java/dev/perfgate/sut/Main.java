@@ -10,7 +10,7 @@ import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.monitor.Monitor;
-import dev.perfgate.sut.query.AnalyzeCommand;
+import dev.perfgate.analyzer.AnalyzeCommand;
 import dev.perfgate.sut.query.QueryMonitor;
 
 /**

@@ -41,7 +41,7 @@ import dev.perfgate.sut.http.Routes;
 import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
-import dev.perfgate.sut.query.QueryAnalyzer;
+import dev.perfgate.analyzer.QueryAnalyzer;
 import dev.perfgate.sut.query.QueryInsights;
 import dev.perfgate.sut.query.QueryMonitor;
 import dev.perfgate.sut.query.SlowStatements;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.perfgate.sut.db.EmbeddedPostgres;
+import dev.perfgate.embedded.EmbeddedPostgres;
 
 /** Health follows the database: 503 naming the failing component while it is down, 200 once it is back. */
 class HealthTest {

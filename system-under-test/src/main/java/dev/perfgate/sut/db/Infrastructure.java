@@ -10,8 +10,9 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import dev.perfgate.embedded.EmbeddedPostgres;
+import dev.perfgate.embedded.EmbeddedRedis;
 import dev.perfgate.sut.SutConfig;
-import dev.perfgate.sut.cache.EmbeddedRedis;
 
 /**
  * Where the service's database comes from, chosen explicitly by {@code SUT_INFRA}: an embedded PostgreSQL

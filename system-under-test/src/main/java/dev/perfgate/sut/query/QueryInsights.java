@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.perfgate.analyzer.QueryAnalyzer;
+
 /**
  * The service's analyses: the latest analysis of its top statements (run on demand by the admin endpoint) and the
  * index advice gathered from slow statements as they happen, merged into one list of recommendations for the

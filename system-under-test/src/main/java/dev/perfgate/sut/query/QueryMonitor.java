@@ -23,6 +23,9 @@ import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import dev.perfgate.analyzer.Fingerprint;
+import dev.perfgate.analyzer.QueryAnalyzer;
+
 /**
  * Watches every statement both pools run (a datasource-proxy listener): times it and files it under its
  * {@link Fingerprint} and the HTTP route that ran it, counts statements per request ({@code X-Query-Count}), and
@@ -189,7 +192,7 @@ public final class QueryMonitor implements QueryExecutionListener {
             stats.byRoute.computeIfAbsent(route, r -> new LongAdder()).increment();
             if (stats.sample == null) {
                 stats.sample = qi.getParametersList().isEmpty() ? qi.getQuery()
-                        : BoundSql.inlineRecorded(qi.getQuery(), qi.getParametersList().getFirst());
+                        : RecordedParameters.inline(qi.getQuery(), qi.getParametersList().getFirst());
             }
             if (!execInfo.isSuccess()) {
                 stats.errors.increment();

@@ -17,6 +17,8 @@ import java.util.logging.Logger;
 
 import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
 
+import dev.perfgate.analyzer.QueryAnalyzer;
+
 /**
  * The slow-statement log: statements over {@code SUT_QUERY_SLOW_MS} are logged with their fingerprint, route and
  * duration, and analyzed — planned with {@code EXPLAIN (FORMAT JSON)}, judged by the plan rules, and given to the
@@ -90,7 +92,7 @@ public final class SlowStatements implements AutoCloseable {
             entry.put("route", slow.route());
             entry.put("fingerprint", slow.fingerprint());
             entry.put("durationMs", slow.micros() / 1000.0);
-            String sql = BoundSql.inlineRecorded(slow.sql(), slow.params());
+            String sql = RecordedParameters.inline(slow.sql(), slow.params());
             entry.put("sql", sql);
             if (shouldPlan(slow.fingerprint())) {
                 try {

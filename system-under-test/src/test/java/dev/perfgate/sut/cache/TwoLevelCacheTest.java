@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.perfgate.embedded.EmbeddedRedis;
 import dev.perfgate.sut.http.ApiException;
 import dev.perfgate.sut.http.Json;
 

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.perfgate.embedded.EmbeddedPostgres;
+import dev.perfgate.embedded.EmbeddedRedis;
 import dev.perfgate.sut.Http;
 import dev.perfgate.sut.Sut;
 import dev.perfgate.sut.TestSut;
-import dev.perfgate.sut.cache.EmbeddedRedis;
-import dev.perfgate.sut.db.EmbeddedPostgres;
 import dev.perfgate.sut.faults.FaultLoad.Outcome;
 
 /**
