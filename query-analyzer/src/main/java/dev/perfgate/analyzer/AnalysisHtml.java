@@ -77,12 +77,24 @@ final class AnalysisHtml {
                     out.append(String.format(Locale.ROOT, "; every one of the table's %,d writes since its statistics"
                             + " were reset would maintain it too", r.path("tableWritesSinceStatsReset").asLong()));
                 }
+                if (r.path("timing").has("statements") || r.path("timing").has("skipped")) {
+                    out.append("<br><span class=\"muted\">timed:</span> ")
+                            .append(esc(AnalysisText.timing(r.path("timing"))));
+                }
                 out.append("</p></div>\n");
             }
         }
         if (report.has("droppedAlternatives")) {
             out.append("<h2>Dropped alternatives</h2>\n<ul>\n");
             for (JsonNode d : report.path("droppedAlternatives")) {
+                out.append("<li><code>").append(esc(d.path("index").asText())).append("</code>: ")
+                        .append(esc(d.path("reason").asText())).append("</li>\n");
+            }
+            out.append("</ul>\n");
+        }
+        if (report.has("rejectedByTiming")) {
+            out.append("<h2>Rejected when timed</h2>\n<ul>\n");
+            for (JsonNode d : report.path("rejectedByTiming")) {
                 out.append("<li><code>").append(esc(d.path("index").asText())).append("</code>: ")
                         .append(esc(d.path("reason").asText())).append("</li>\n");
             }

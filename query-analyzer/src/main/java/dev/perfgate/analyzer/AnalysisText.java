@@ -45,11 +45,21 @@ final class AnalysisText {
                         r.path("costReductionPercent").asDouble(), r.path("statements").size(),
                         r.has("tableWritesSinceStatsReset") ? String.format(Locale.ROOT, "; the table took %,d writes"
                                 + " since its statistics were reset", r.path("tableWritesSinceStatsReset").asLong()) : ""));
+                if (r.path("timing").has("statements") || r.path("timing").has("skipped")) {
+                    out.append("      timed: ").append(timing(r.path("timing"))).append('\n');
+                }
             }
         }
         if (report.has("droppedAlternatives")) {
             out.append("\nDropped (another recommended index serves their statements):\n");
             for (JsonNode d : report.path("droppedAlternatives")) {
+                out.append("  ").append(d.path("index").asText()).append("\n      ").append(d.path("reason").asText())
+                        .append('\n');
+            }
+        }
+        if (report.has("rejectedByTiming")) {
+            out.append("\nRejected when timed (the planner's cost fell, the measured time did not):\n");
+            for (JsonNode d : report.path("rejectedByTiming")) {
                 out.append("  ").append(d.path("index").asText()).append("\n      ").append(d.path("reason").asText())
                         .append('\n');
             }
@@ -88,6 +98,19 @@ final class AnalysisText {
             }
         }
         return out.toString();
+    }
+
+    /** A recommendation's measured times, or why they were not taken. */
+    static String timing(JsonNode timing) {
+        if (timing.has("skipped")) {
+            return "not timed: " + timing.path("skipped").asText();
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonNode t : timing.path("statements")) {
+            parts.add(String.format(Locale.ROOT, "%.2f -> %.2f ms", t.path("msBefore").asDouble(),
+                    t.path("msAfter").asDouble()));
+        }
+        return String.join("; ", parts) + " (medians of " + timing.path("runs").asInt() + ", concurrently built)";
     }
 
     private static String shorten(String sql) {

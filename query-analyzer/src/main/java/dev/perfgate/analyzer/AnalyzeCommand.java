@@ -30,7 +30,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class AnalyzeCommand {
     static final String USAGE = """
             usage: perfgate-analyze.jar [--url JDBC_URL] [--sql FILE] [--top N] [--explain-analyze]
-                                        [--no-index-advisor] [--index-trials auto|hypopg|build]
+                                        [--no-index-advisor] [--index-trials auto|hypopg|build] [--verify-timing]
                                         [--lock-timeout-ms N] [--max-build-rows N] [--build-timeout-ms N]
                                         [--format json|text|html] [--out FILE]
               --url                 database to analyze (default: $ANALYZE_URL; SUT_DB_URL in the service's jar)
@@ -41,10 +41,14 @@ public final class AnalyzeCommand {
               --index-trials MODE   hypopg: hypothetical indexes (nothing built, no lock writers wait for);
                                     build: each candidate built in a rolled-back transaction (writers wait for it);
                                     auto: hypopg where the database has it, else build (default)
-              --lock-timeout-ms N   build: longest wait for a table's lock before skipping it as busy, 1..10000
-                                    (default 50)
+              --verify-timing       with --explain-analyze: build each recommended index concurrently (writers
+                                    are not blocked), time its statements with and without it (medians of 3),
+                                    drop it again, and reject the ones that made a statement slower
+              --lock-timeout-ms N   build and --verify-timing: longest wait for a table's lock before skipping
+                                    it as busy, 1..10000 (default 50)
               --max-build-rows N    build: largest table built on, 0 for any size (default 20000)
-              --build-timeout-ms N  build: give up a build after this long, 100..600000 (default 10000)
+              --build-timeout-ms N  build and --verify-timing: give up a build after this long, 100..600000
+                                    (default 10000)
               --format FORMAT       json (default; what the service's endpoint answers), text or html: a
                                     report to read, verdict first (html: one page, opens from disk)
               --out FILE            write the output there instead of standard output""";
@@ -101,7 +105,7 @@ public final class AnalyzeCommand {
         List<String> valued = List.of("--url", "--sql", "--top", "--out", "--index-trials", "--lock-timeout-ms",
                 "--max-build-rows", "--build-timeout-ms", "--format");
         List<String> known = new ArrayList<>(valued);
-        known.addAll(List.of("--explain-analyze", "--no-index-advisor"));
+        known.addAll(List.of("--explain-analyze", "--no-index-advisor", "--verify-timing"));
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!known.contains(a)) {
@@ -132,6 +136,11 @@ public final class AnalyzeCommand {
             }
         }
         IndexTrials.Settings trials = trialSettings(args); // every argument is checked before the database is touched
+        if (args.contains("--verify-timing") && (!args.contains("--explain-analyze")
+                || args.contains("--no-index-advisor"))) {
+            throw new UsageException("--verify-timing times the recommended indexes: it needs --explain-analyze and"
+                    + " the index advisor (no --no-index-advisor)");
+        }
         String format = option(args, "--format").orElse("json");
         if (!List.of("json", "text", "html").contains(format)) {
             throw new UsageException("--format was \"" + format + "\", must be json, text or html");
@@ -158,7 +167,7 @@ public final class AnalyzeCommand {
             source = "pg_stat_statements";
         }
         QueryAnalyzer analyzer = new QueryAnalyzer(ds, new QueryAnalyzer.Options(args.contains("--explain-analyze"),
-                !args.contains("--no-index-advisor"), trials));
+                !args.contains("--no-index-advisor"), trials, args.contains("--verify-timing")));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("source", source);
         body.putAll(analyzer.analyze(targets));

@@ -35,23 +35,42 @@ final class IndexAdvisor {
     private IndexAdvisor() {
     }
 
-    /** An index to try: the table and its key columns in order. */
-    record Candidate(Schema.Table table, List<String> columns, String where) {
+    /**
+     * An index to try: the table, its key columns in order, the columns it carries for index-only scans
+     * ({@code INCLUDE}, empty for none) and its predicate (null for a full index).
+     */
+    record Candidate(Schema.Table table, List<String> columns, String where, List<String> include) {
         Candidate(Schema.Table table, List<String> columns) {
-            this(table, columns, null);
+            this(table, columns, null, List.of());
+        }
+
+        Candidate(Schema.Table table, List<String> columns, String where) {
+            this(table, columns, where, List.of());
         }
 
         String ddl(String name, boolean concurrently) {
             return "CREATE INDEX " + (concurrently ? "CONCURRENTLY " : "") + (name == null ? "" : name + " ")
                     + "ON " + ident(table.schema()) + "." + ident(table.name())
                     + " (" + String.join(", ", columns.stream().map(IndexAdvisor::element).toList()) + ")"
+                    + (include.isEmpty() ? "" : " INCLUDE (" + String.join(", ",
+                            include.stream().map(IndexAdvisor::ident).toList()) + ")")
                     + (where == null ? "" : " WHERE " + where);
         }
 
         String key() {
-            return table.qualified() + "(" + String.join(",", columns) + ")" + (where == null ? "" : " WHERE " + where);
+            return table.qualified() + "(" + String.join(",", columns) + ")"
+                    + (include.isEmpty() ? "" : " INCLUDE(" + String.join(",", include) + ")")
+                    + (where == null ? "" : " WHERE " + where);
+        }
+
+        /** The same index without its INCLUDE columns. */
+        Candidate withoutInclude() {
+            return new Candidate(table, columns, where);
         }
     }
+
+    /** At most this many columns carried for an index-only scan: wider, the index grows toward a copy of the table. */
+    static final int MAX_INCLUDE = 4;
 
     /** The share of a table's rows holding a value, from the planner's statistics; NaN when they do not say. */
     @FunctionalInterface
@@ -68,15 +87,21 @@ final class IndexAdvisor {
 
     /** Returns the candidates a plan suggests, most promising first, at most {@value #MAX_CANDIDATES}. */
     static List<Candidate> candidates(Plan plan, Schema schema) {
-        return candidates(plan, schema, Frequencies.NONE);
+        return candidates(plan, schema, Frequencies.NONE, Map.of());
     }
 
     /**
      * As {@link #candidates(Plan, Schema)}; with the columns' statistics, an equality on a rare constant
      * ({@code status = 'pending'} on 2 % of the rows) also proposes partial indexes: the other key column (sort, range
      * or equality) indexed only where the constant holds, a fraction of the full index's size and write cost.
+     *
+     * <p>With the columns the statement reads from each scanned relation ({@code columnsRead}, by alias: from
+     * {@code EXPLAIN VERBOSE}'s output lists), the best key of each scan is also proposed carrying the other columns
+     * read ({@code INCLUDE}), so that an index-only scan can answer without the table: only where those are a few
+     * ({@value #MAX_INCLUDE} at most) and not every column of the table ({@code SELECT *}).
      */
-    static List<Candidate> candidates(Plan plan, Schema schema, Frequencies frequencies) {
+    static List<Candidate> candidates(Plan plan, Schema schema, Frequencies frequencies,
+                                      Map<String, Set<String>> columnsRead) {
         Map<String, Candidate> out = new LinkedHashMap<>();
         for (PlanNode node : plan.nodes()) {
             Schema.Table table = schema.table(node);
@@ -178,6 +203,10 @@ final class IndexAdvisor {
             if (!sort.isEmpty()) {
                 proposals.add(List.of(sort.getFirst()));
             }
+            List<String> read = columnsRead.getOrDefault(node.alias(), Set.of()).stream()
+                    .filter(table.columns()::contains).toList();
+            boolean covering = !read.isEmpty() && read.size() < table.columns().size();
+            boolean first = true;
             for (List<String> columns : proposals) {
                 boolean covered = schema.indexes(table).stream().anyMatch(i -> i.predicate() == null
                         && (i.leadsWith(columns) || allEquality(columns, eq) && i.columns().size() >= columns.size()
@@ -186,6 +215,15 @@ final class IndexAdvisor {
                     Candidate c = new Candidate(table, columns);
                     out.putIfAbsent(c.key(), c);
                 }
+                if (first && covering) {
+                    // the scan's best key carrying the rest of what it reads: an index-only scan, where it pays
+                    List<String> include = read.stream().filter(r -> !columns.contains(r)).toList();
+                    if (!include.isEmpty() && include.size() <= MAX_INCLUDE) {
+                        Candidate c = new Candidate(table, columns, null, include);
+                        out.putIfAbsent(c.key(), c);
+                    }
+                }
+                first = false;
             }
         }
         return out.values().stream().limit(MAX_CANDIDATES).toList();

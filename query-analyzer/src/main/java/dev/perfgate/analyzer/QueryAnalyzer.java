@@ -35,10 +35,17 @@ public final class QueryAnalyzer {
      * @param explainAnalyze  run read-only statements under EXPLAIN ANALYZE (they execute; nothing is written)
      * @param adviseIndexes   try candidate indexes (hypothetically with HypoPG, else built and rolled back)
      * @param trials          how candidates are tried, and the limits of real builds
+     * @param verifyTiming    time each recommendation's statements with the index built concurrently
+     *                        ({@link TimedCheck}) and drop the ones that made a statement slower
      */
-    public record Options(boolean explainAnalyze, boolean adviseIndexes, IndexTrials.Settings trials) {
+    public record Options(boolean explainAnalyze, boolean adviseIndexes, IndexTrials.Settings trials,
+                          boolean verifyTiming) {
         public Options(boolean explainAnalyze, boolean adviseIndexes) {
             this(explainAnalyze, adviseIndexes, IndexTrials.Settings.DEFAULT);
+        }
+
+        public Options(boolean explainAnalyze, boolean adviseIndexes, IndexTrials.Settings trials) {
+            this(explainAnalyze, adviseIndexes, trials, false);
         }
     }
 
@@ -71,6 +78,7 @@ public final class QueryAnalyzer {
         Map<String, Recommendation> recommendations = new LinkedHashMap<>();
         List<Served> served = new ArrayList<>();
         List<Map<String, Object>> dropped = new ArrayList<>();
+        List<Map<String, Object>> rejected = new ArrayList<>();
         StringBuilder note = new StringBuilder();
         IndexTrials trials = null;
         // the same statement twice is analyzed once: its occurrences are counted instead
@@ -99,6 +107,34 @@ public final class QueryAnalyzer {
             if (trials != null) {
                 minimize(c, trials, recommendations, served, dropped);
             }
+            if (trials != null && options.verifyTiming() && !recommendations.isEmpty()) {
+                TimedCheck.dropLeftovers(c);
+                List<TimedCheck.Subject> subjects = recommendations.values().stream()
+                        .map(r -> new TimedCheck.Subject(r.candidate, r.statements.stream().map(unique::get)
+                                .filter(t -> options.explainAnalyze() && !BoundSql.hasNumberedMarkers(t.sql())
+                                        && BoundSql.readOnly(t.sql()))
+                                .toList()))
+                        .toList();
+                Map<IndexAdvisor.Candidate, TimedCheck.Result> results = TimedCheck.check(c, subjects,
+                        options.trials());
+                for (Recommendation r : List.copyOf(recommendations.values())) {
+                    r.timing = results.get(r.candidate);
+                    if (r.timing != null && r.timing.slower()) {
+                        recommendations.remove(r.candidate.key());
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("index", r.candidate.ddl(null, false));
+                        m.put("reason", "measured slower with it: " + r.timing.timings().stream().filter(
+                                TimedCheck.Timing::slower).map(x -> TimedCheck.format(x.msBefore()) + " ms -> "
+                                + TimedCheck.format(x.msAfter()) + " ms").collect(java.util.stream.Collectors
+                                .joining("; ")) + " (medians of " + TimedCheck.RUNS + " EXPLAIN ANALYZE runs, with"
+                                + " every recommended index built), though the planner's cost fell "
+                                + IndexAdvisor.percent(r.costBefore, r.costAfter) + " %");
+                        m.put("timing", r.timingMap());
+                        m.put("statements", List.copyOf(r.statements));
+                        rejected.add(m);
+                    }
+                }
+            }
             recommendations.values().forEach(r -> r.tableWrites = writes.get(r.candidate.table().qualified()));
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -116,6 +152,12 @@ public final class QueryAnalyzer {
                 .sorted((a, b) -> Double.compare(b.reduction(), a.reduction())).map(Recommendation::toMap).toList());
         if (!dropped.isEmpty()) {
             body.put("droppedAlternatives", dropped);
+        }
+        if (options.verifyTiming()) {
+            body.put("verifyTiming", true);
+        }
+        if (!rejected.isEmpty()) {
+            body.put("rejectedByTiming", rejected);
         }
         return body;
     }
@@ -333,7 +375,16 @@ public final class QueryAnalyzer {
         if (trials == null) {
             return m;
         }
-        List<IndexAdvisor.Candidate> candidates = IndexAdvisor.candidates(plan, schema, frequencies(c));
+        Map<String, Set<String>> read;
+        try {
+            read = Explainer.columnsRead(c, t.sql());
+        } catch (SQLException e) {
+            read = Map.of(); // no covering candidates then; the plain ones are still tried
+        } finally {
+            rollback(c);
+        }
+        List<IndexAdvisor.Candidate> candidates = new ArrayList<>(IndexAdvisor.candidates(plan, schema, frequencies(c),
+                read));
         double before = plan.totalCost();
         double enough = before * (1 - IndexAdvisor.REQUIRED_REDUCTION);
         Map<String, IndexTrials.Outcome> alone = new LinkedHashMap<>();
@@ -357,10 +408,17 @@ public final class QueryAnalyzer {
                 .filter(e -> e.getValue().ok() && e.getValue().used().contains(e.getKey()) && e.getValue().cost() <= enough)
                 .min(java.util.Comparator.comparingDouble(e -> e.getValue().cost()))
                 .ifPresent(e -> chosen.add(e.getKey()));
+        if (chosen.isEmpty() && together == null && candidates.size() > 1) {
+            // real builds try candidates one at a time (a trial of several holds the table's lock for all their
+            // builds); where none is enough alone, the set is tried once, as indexes that only help together (the
+            // two sides of a BitmapOr) are found no other way
+            together = trials.plan(c, t.sql(), candidates);
+        }
         if (chosen.isEmpty() && together != null && together.ok() && !together.used().isEmpty()
                 && together.cost() <= enough) {
             chosen.addAll(together.used());
         }
+        preferPlainTwin(c, trials, t.sql(), candidates, alone, chosen, enough);
         List<Map<String, Object>> tried = new ArrayList<>();
         for (IndexAdvisor.Candidate candidate : candidates) {
             IndexTrials.Outcome o = alone.get(candidate.key());
@@ -411,6 +469,41 @@ public final class QueryAnalyzer {
         return m;
     }
 
+    /** An index carrying columns (INCLUDE) is chosen over the same key without them only when it is this much cheaper. */
+    static final double INCLUDE_PAYS = 0.8;
+
+    /**
+     * A covering index is larger and costs more on every write than its plain twin: it stays chosen only where the
+     * index-only scan pays ({@value #INCLUDE_PAYS}x the twin's cost or less — it does not while the table's
+     * visibility map is empty), else the plain key is chosen when it meets the bar itself.
+     */
+    private static void preferPlainTwin(Connection c, IndexTrials trials, String sql,
+                                        List<IndexAdvisor.Candidate> candidates,
+                                        Map<String, IndexTrials.Outcome> alone, Set<String> chosen, double enough) {
+        if (chosen.size() != 1) {
+            return;
+        }
+        String key = chosen.iterator().next();
+        IndexAdvisor.Candidate covering = candidates.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow();
+        if (covering.include().isEmpty()) {
+            return;
+        }
+        IndexAdvisor.Candidate twin = covering.withoutInclude();
+        IndexTrials.Outcome plain = alone.get(twin.key());
+        if (plain == null) {
+            plain = trials.plan(c, sql, List.of(twin));
+        }
+        if (plain.ok() && plain.used().contains(twin.key()) && plain.cost() <= enough
+                && alone.get(key).cost() > plain.cost() * INCLUDE_PAYS) {
+            chosen.clear();
+            chosen.add(twin.key());
+            alone.put(twin.key(), plain);
+            if (candidates.stream().noneMatch(x -> x.key().equals(twin.key()))) {
+                candidates.add(twin);
+            }
+        }
+    }
+
     private static Map<String, Object> finding(Finding f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rule", f.rule());
@@ -438,6 +531,7 @@ public final class QueryAnalyzer {
         double costAfter;
         double msBefore = -1;
         Long tableWrites;
+        TimedCheck.Result timing;
 
         Recommendation(IndexAdvisor.Candidate candidate, String verifiedBy) {
             this.candidate = candidate;
@@ -458,6 +552,24 @@ public final class QueryAnalyzer {
             }
         }
 
+        Map<String, Object> timingMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (timing.skipped() != null) {
+                m.put("skipped", timing.skipped());
+                return m;
+            }
+            m.put("runs", TimedCheck.RUNS);
+            m.put("statements", timing.timings().stream().map(x -> {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("fingerprint", x.fingerprint());
+                s.put("msBefore", x.msBefore());
+                s.put("msAfter", x.msAfter());
+                s.put("usedByPlan", x.used());
+                return s;
+            }).toList());
+            return m;
+        }
+
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("table", candidate.table().qualified());
@@ -467,8 +579,12 @@ public final class QueryAnalyzer {
             m.put("costBefore", costBefore);
             m.put("costAfter", costAfter);
             m.put("costReductionPercent", IndexAdvisor.percent(costBefore, costAfter));
-            if (msBefore >= 0) {
-                m.put("msBefore", msBefore); // with the index it is not timed: that would hold a lock writers wait for
+            if (timing != null) {
+                m.put("timing", timingMap());
+            } else if (msBefore >= 0) {
+                // with the index it is timed only under --verify-timing (a concurrent build): a build in the trial's
+                // transaction would hold a lock writers wait for through the execution
+                m.put("msBefore", msBefore);
             }
             if (tableWrites != null) {
                 m.put("tableWritesSinceStatsReset", tableWrites);

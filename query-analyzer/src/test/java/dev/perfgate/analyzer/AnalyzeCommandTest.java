@@ -128,6 +128,8 @@ class AnalyzeCommandTest {
                 .contains("--max-build-rows was \"-1\", must be an integer from 0 up");
         assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--format", "yaml")))
                 .contains("--format was \"yaml\", must be json, text or html");
+        assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--verify-timing")))
+                .contains("--verify-timing times the recommended indexes: it needs --explain-analyze");
         assertThat(exit(List.of("--url", "jdbc:postgresql://127.0.0.1/x", "--lock-timeout-ms", "0")))
                 .contains("--lock-timeout-ms was \"0\", must be an integer from 1 to 10000");
     }
