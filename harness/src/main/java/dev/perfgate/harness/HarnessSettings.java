@@ -21,10 +21,13 @@ import java.util.Set;
  * @param runDir         this run's own directory when given (a confirmation run's), or null for a new one
  * @param session        names one {@code gatling:test} invocation, whose simulations share one summary table
  * @param summaryDir     where that summary is kept
+ * @param history        where runs accumulate for the trend gate and site: a directory (default perfgate/history),
+ *                       a jdbc:postgresql: URL, or "off"
+ * @param trendsDir      where the trend site is written (default target/perfgate/trends)
  */
 public record HarnessSettings(String profile, String baseline, Path budgetsFile, Path baselineDir, Path runsDir,
                               Path gatlingResults, boolean confirm, Path confirmationOf, Path runDir, String session,
-                              Path summaryDir) {
+                              Path summaryDir, String history, Path trendsDir) {
 
     /** Reads and validates the settings of this JVM; a bad value stops the run before any load. */
     public static HarnessSettings fromSystemProperties() {
@@ -50,7 +53,24 @@ public record HarnessSettings(String profile, String baseline, Path budgetsFile,
                 Path.of(get("gatlingResults", "target/gatling")).toAbsolutePath(), confirm.equals("true"),
                 of.isEmpty() ? null : Path.of(of), runDir.isEmpty() ? null : Path.of(runDir),
                 session.isEmpty() ? Long.toString(ProcessHandle.current().pid()) : session,
-                Path.of(get("summaryDir", runsDir.toString())).toAbsolutePath());
+                Path.of(get("summaryDir", runsDir.toString())).toAbsolutePath(), historySetting(),
+                Path.of(get("trendsDir", "target/perfgate/trends")).toAbsolutePath());
+    }
+
+    /** The history setting: "off", a jdbc:postgresql: URL, or a directory made absolute. */
+    private static String historySetting() {
+        String h = get("history", "perfgate/history");
+        if (h.equals("off")) {
+            return h;
+        }
+        if (h.startsWith("jdbc:")) {
+            if (!h.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("perfgate.history was \"" + h.replaceAll("password=[^&]*",
+                        "password=***") + "\", must be a directory, a jdbc:postgresql: URL or off");
+            }
+            return h;
+        }
+        return Path.of(h).toAbsolutePath().toString();
     }
 
     /** Returns {@code perfgate.<key>}, else {@code <key>}, else the default, stripped. */

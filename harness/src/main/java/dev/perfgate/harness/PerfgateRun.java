@@ -45,6 +45,8 @@ public final class PerfgateRun {
     private final HarnessSettings settings;
     private final Budgets budgets;
     private final Path runDir;
+    /** The trend site's page of this run's environment, once written. */
+    private volatile Path trendsPage;
     private final InjectorHealth health;
     private final Set<String> targets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant startedAt = Instant.now();
@@ -175,10 +177,12 @@ public final class PerfgateRun {
         Path baselineFile = settings.baselineDir().resolve("gatling-" + simulation + "-" + settings.profile() + ".json");
         List<Check> checks = new ArrayList<>(budgetChecks);
         String baselineNote;
+        Instant accepted = null; // the trend gate accepts what started before the baseline was recorded
         switch (settings.baseline()) {
             case "update" -> {
                 ResultFiles.write(baselineFile, result);
                 baselineNote = "baseline updated: " + baselineFile;
+                accepted = result.startedAt();
             }
             case "off" -> baselineNote = "baseline comparison off";
             default -> {
@@ -187,8 +191,12 @@ public final class PerfgateRun {
                 baselineNote = baseline == null ? "no baseline at " + baselineFile
                         + " yet: every request is NEW (create one with -Dperfgate.baseline=update)"
                         : "compared with " + baselineFile;
+                accepted = baseline == null ? null : baseline.startedAt();
             }
         }
+        RunHistory.Judged trend = RunHistory.judge(settings, runDir.getFileName().toString(), result, accepted);
+        checks.addAll(trend.checks());
+        trendsPage = trend.trendsPage();
         List<Check> judged = Confirmation.applyValidity(checks, validity);
         printTable(result, judged, baselineNote, levels);
         System.out.println("perfgate: " + validity.describe());
@@ -247,7 +255,7 @@ public final class PerfgateRun {
                 + settings.profile() + ".json"));
         ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, ExactResults.spanSeconds());
         ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), new ResultFiles.Page(title, checks,
-                gatlingLink, validity, notes, calibration));
+                gatlingLink, validity, notes, calibration, trendsPage == null ? null : trendsPage.toUri().toString()));
     }
 
     /**
@@ -299,7 +307,8 @@ public final class PerfgateRun {
             if (report != null) {
                 Files.copy(runDir.resolve("regression.html"), report.resolve("regression.html"),
                         StandardCopyOption.REPLACE_EXISTING);
-                bannerInGatlingReport(report.resolve("index.html"), Confirmation.outcome(checks), checks);
+                bannerInGatlingReport(report.resolve("index.html"), Confirmation.outcome(checks), checks,
+                        trendsPage == null ? null : trendsPage.toUri().toString());
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("perfgate: could not write the final reports: " + e);
@@ -334,6 +343,12 @@ public final class PerfgateRun {
      * say otherwise.
      */
     static void bannerInGatlingReport(Path index, Confirmation.Outcome outcome, List<Check> checks) throws IOException {
+        bannerInGatlingReport(index, outcome, checks, null);
+    }
+
+    /** As above, with a link to the trend site's page of the run's environment when there is one. */
+    static void bannerInGatlingReport(Path index, Confirmation.Outcome outcome, List<Check> checks, String trends)
+            throws IOException {
         if (!Files.exists(index)) {
             return;
         }
@@ -355,7 +370,9 @@ public final class PerfgateRun {
                 + (failed > 0 ? failed + " check(s) failed" : outcome == Confirmation.Outcome.INVALID
                         ? "invalid run: the load generator or the machine was disturbed" : "every check held")
                 + "; Gatling's own assertions below do not include perfgate's checks. "
-                + "<a href=\"regression.html\">perfgate's verdict and every check</a></div>";
+                + "<a href=\"regression.html\">perfgate's verdict and every check</a>"
+                + (trends == null ? "" : " · <a href=\"" + trends.replace("\"", "%22") + "\">trends over runs</a>")
+                + "</div>";
         int body = html.indexOf("<body");
         int insert = body < 0 ? 0 : html.indexOf('>', body) + 1;
         Files.writeString(index, html.substring(0, insert) + banner + html.substring(insert));

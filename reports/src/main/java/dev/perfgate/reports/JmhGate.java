@@ -2,10 +2,19 @@ package dev.perfgate.reports;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.perfgate.reports.history.History;
+import dev.perfgate.reports.history.HistoryEntry;
+import dev.perfgate.reports.history.TrendGate;
+import dev.perfgate.reports.history.TrendSite;
 
 /**
  * The benchmark regression gate: a benchmark regresses only when its confidence interval does not overlap the
@@ -18,7 +27,10 @@ import java.util.Map;
  *   java -cp reports/target/classes:… dev.perfgate.reports.JmhGate BASELINE.json CURRENT.json [ratio] [outDir]
  * </pre>
  * Prints every check that did not pass, writes {@code jmh-regression.html} and {@code jmh-junit.xml} to outDir (the
- * current file's directory by default), and exits 1 naming the regressed benchmarks, 2 on bad arguments.
+ * current file's directory by default), and exits 1 naming the regressed benchmarks, 2 on bad arguments. With
+ * {@code --history} the run is also judged against the earlier JMH runs of this environment (a lasting worsening
+ * fails like a regression, see {@link TrendGate}), appended, and the trend site written ({@code --trends}, default
+ * outDir/trends).
  */
 public final class JmhGate {
     static final double DEFAULT_RATIO = 1.15;
@@ -64,9 +76,30 @@ public final class JmhGate {
     }
 
     /** Runs the gate on two files; returns 0 passed, 1 regressed, 2 bad arguments. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] arguments, PrintStream out, PrintStream err) {
+        List<String> positional = new ArrayList<>();
+        String historySetting = null;
+        Path trendsDir = null;
+        for (int i = 0; i < arguments.length; i++) {
+            switch (arguments[i]) {
+                case "--history", "--trends" -> {
+                    if (i + 1 >= arguments.length) {
+                        err.println(arguments[i] + " needs a value");
+                        return 2;
+                    }
+                    if (arguments[i].equals("--history")) {
+                        historySetting = arguments[++i];
+                    } else {
+                        trendsDir = Path.of(arguments[++i]);
+                    }
+                }
+                default -> positional.add(arguments[i]);
+            }
+        }
+        String[] args = positional.toArray(String[]::new);
         if (args.length < 2 || args.length > 4) {
-            err.println("usage: JmhGate BASELINE.json CURRENT.json [ratio (default " + DEFAULT_RATIO + ")] [outDir]");
+            err.println("usage: JmhGate BASELINE.json CURRENT.json [ratio (default " + DEFAULT_RATIO + ")] [outDir]"
+                    + " [--history DIR|jdbc:postgresql:URL [--trends DIR]]");
             return 2;
         }
         double ratio;
@@ -88,9 +121,31 @@ public final class JmhGate {
         }
         Path current = Path.of(args[1]).toAbsolutePath();
         Path outDir = args.length == 4 ? Path.of(args[3]) : current.getParent();
+        String trendsLink = null;
+        if (historySetting != null) {
+            try {
+                History history = History.open(historySetting);
+                if (history != null) {
+                    RunEnvironment env = RunEnvironment.capture("jmh");
+                    Instant at = Instant.now();
+                    JsonNode json = new ObjectMapper().readTree(current.toFile());
+                    HistoryEntry entry = HistoryEntry.ofJmh("current", JmhResults.parse(json), env, "jmh", at);
+                    History.Loaded loaded = history.load(entry.environment());
+                    loaded.problems().forEach(p -> out.println(p.describe()));
+                    checks.addAll(TrendGate.check(loaded.entries(), entry, null, TrendGate.Settings.DEFAULT));
+                    history.appendJmh(json, env, "jmh", at);
+                    TrendSite.Written site = TrendSite.write(history, trendsDir == null ? outDir.resolve("trends")
+                            : trendsDir, out);
+                    Path page = site.pages().get(entry.environment());
+                    trendsLink = page == null ? null : page.toUri().toString();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                err.println("history " + historySetting + " not used: " + e.getMessage());
+            }
+        }
         ResultFiles.writeJUnit(outDir.resolve("jmh-junit.xml"), "jmh.regression", checks, 0);
         ResultFiles.writeRegressionPage(outDir.resolve("jmh-regression.html"), new ResultFiles.Page("JMH: "
-                + current.getFileName() + " against " + args[0], checks, null, null, List.of(), null));
+                + current.getFileName() + " against " + args[0], checks, null, null, List.of(), null, trendsLink));
         checks.stream().filter(c -> c.verdict() != Check.Verdict.PASS).forEach(c -> out.println(c.describe()));
         List<String> failed = checks.stream().filter(Check::failed).map(Check::subject).toList();
         out.printf("%d benchmarks compared, %d regressed%s%n", checks.size(), failed.size(),

@@ -107,9 +107,14 @@ public final class ResultFiles {
      *
      * @param notes       lines under the verdict (attempts, baseline used)
      * @param calibration the gate's measured false-alarm rate and sensitivity for this profile, or null
+     * @param trendsLink  the trend site's page for this run's environment, or null
      */
     public record Page(String title, List<Check> checks, String gatlingReportLink, RunValidity validity,
-                       List<String> notes, Calibration.Result calibration) {
+                       List<String> notes, Calibration.Result calibration, String trendsLink) {
+        public Page(String title, List<Check> checks, String gatlingReportLink, RunValidity validity,
+                    List<String> notes, Calibration.Result calibration) {
+            this(title, checks, gatlingReportLink, validity, notes, calibration, null);
+        }
     }
 
     /** Writes the HTML regression page (see {@link Page}). */
@@ -135,6 +140,9 @@ public final class ResultFiles {
                 }).append(" ").append(checks.size()).append(" checks.");
         if (page.gatlingReportLink() != null) {
             h.append(" <a href=\"").append(xml(page.gatlingReportLink())).append("\">Gatling report</a>");
+        }
+        if (page.trendsLink() != null) {
+            h.append(" <a href=\"").append(xml(page.trendsLink())).append("\" id=\"trends\">trends over runs</a>");
         }
         h.append("</p>");
         if (page.validity() != null) {
