@@ -154,7 +154,9 @@ class GateVerificationIT {
         assertThat(result.requests()).allSatisfy(r -> {
             assertThat(r.histogram()).isNotNull();
             assertThat(r.server()).as(r.name() + " server time").isNotNull();
-            assertThat(r.server().count()).isEqualTo(r.count());
+            // every judged answer carried Server-Timing; answers in flight during a load-generator stall are left
+            // out of both latency figures (counted in injectorStalled), so they are not in the server count either
+            assertThat(r.server().count()).isEqualTo(r.count() - r.injectorStalled());
             assertThat(r.server().p50Ms()).isLessThanOrEqualTo(r.p95Ms() + 1);
         });
     }
