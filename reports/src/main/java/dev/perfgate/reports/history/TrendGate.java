@@ -80,7 +80,7 @@ public final class TrendGate {
         if (out.isEmpty()) {
             int runs = all.size();
             out.add(searched == 0
-                    ? new Check("trend", "global", "changePoints", settings.minRuns(), runs, Check.Verdict.NEW,
+                    ? new Check("trend", "global", "changePoints", Double.NaN, runs, Check.Verdict.NEW,
                             "the history has " + runs + " run(s) of " + current.group() + " in this environment; change"
                                     + " points are searched from " + settings.minRuns())
                     : new Check("trend", "global", "changePoints", 0, 0, Check.Verdict.PASS, searched + " series over"
