@@ -50,6 +50,12 @@ public class PoolBenchmark {
     static final String URL = "jdbc:perfgate-stub:bench";
     private HikariDataSource service;
     private HikariDataSource defaults;
+    /** Defaults plus one of the service's settings each: what every setting costs on its own. */
+    private HikariDataSource withLeakDetection;
+    private HikariDataSource withMetrics;
+    private HikariDataSource withReadOnly;
+    /** The service's settings without leak detection (SUT_DB_LEAK_DETECTION_MS=0). */
+    private HikariDataSource serviceNoLeakDetection;
     private final Driver driver = new StubDriver();
     private EmbeddedPostgres pg;
     private org.postgresql.ds.PGSimpleDataSource postgres;
@@ -67,33 +73,78 @@ public class PoolBenchmark {
         HikariConfig dc = new HikariConfig();
         dc.setJdbcUrl(URL);
         defaults = new HikariDataSource(dc);
+        HikariConfig leak = defaults("bench-leak");
+        leak.setLeakDetectionThreshold(10_000); // what SUT_DB_LEAK_DETECTION_MS=10000 sets (the test suite's)
+        withLeakDetection = new HikariDataSource(leak);
+        HikariConfig metrics = defaults("bench-metrics");
+        metrics.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(new SimpleMeterRegistry()));
+        withMetrics = new HikariDataSource(metrics);
+        HikariConfig readOnly = defaults("bench-read-only");
+        readOnly.setReadOnly(true);
+        withReadOnly = new HikariDataSource(readOnly);
+        HikariConfig noLeak = Database.poolConfig("bench-service-no-leak", URL, 10, false, SutConfig.from(Map.of(
+                "SUT_ADMIN_TOKEN", "benchmark-admin-token-0123", "SUT_DB_LEAK_DETECTION_MS", "0"), new Properties()));
+        noLeak.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(new SimpleMeterRegistry()));
+        serviceNoLeakDetection = new HikariDataSource(noLeak);
+    }
+
+    private static HikariConfig defaults(String name) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(name);
+        c.setJdbcUrl(URL);
+        return c;
     }
 
     @TearDown(Level.Trial)
     public void stop() throws SQLException {
         service.close();
         defaults.close();
+        withLeakDetection.close();
+        withMetrics.close();
+        withReadOnly.close();
+        serviceNoLeakDetection.close();
         DriverManager.deregisterDriver(driver);
         pg.close();
     }
 
     @Benchmark
     public Connection newPostgresConnection() throws SQLException {
-        try (Connection c = postgres.getConnection()) {
-            return c;
-        }
+        return getAndClose(postgres);
     }
 
     @Benchmark
     public Connection servicePoolBorrowReturn() throws SQLException {
-        try (Connection c = service.getConnection()) {
-            return c;
-        }
+        return getAndClose(service);
     }
 
     @Benchmark
     public Connection defaultPoolBorrowReturn() throws SQLException {
-        try (Connection c = defaults.getConnection()) {
+        return getAndClose(defaults);
+    }
+
+    @Benchmark
+    public Connection defaultsWithLeakDetection() throws SQLException {
+        return getAndClose(withLeakDetection);
+    }
+
+    @Benchmark
+    public Connection defaultsWithMicrometerMetrics() throws SQLException {
+        return getAndClose(withMetrics);
+    }
+
+    @Benchmark
+    public Connection defaultsReadOnly() throws SQLException {
+        return getAndClose(withReadOnly);
+    }
+
+    @Benchmark
+    public Connection servicePoolWithoutLeakDetection() throws SQLException {
+        return getAndClose(serviceNoLeakDetection);
+    }
+
+    /** One getConnection and close: a borrow and return for a pool, an open and close without one. */
+    private static Connection getAndClose(javax.sql.DataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection()) {
             return c;
         }
     }

@@ -87,7 +87,7 @@ public record SutConfig(
     /** Limits of the two tiers a fresh install has: callers without a key, and partners with one. */
     public static final String DEFAULT_RATE_LIMITS = "anonymous=50/s:100,partner=500/s:1000";
 
-    /** Every key the service understands, with its meaning; the README's table is written from the same list. */
+    /** Every key the service understands, with its meaning; docs/service.md's table is written from the same list. */
     public static final Map<String, String> KEYS = keys();
 
     private static Map<String, String> keys() {
@@ -115,7 +115,7 @@ public record SutConfig(
         k.put("SUT_DB_READ_POOL_SIZE", "read pool size, 1..200 (default 10)");
         k.put("SUT_DB_CONNECTION_TIMEOUT_MS", "wait for a pooled connection, 250..60000 ms (default 2000)");
         k.put("SUT_DB_STATEMENT_TIMEOUT_MS", "server-side statement_timeout, 0 (off) or 10..600000 ms (default 5000)");
-        k.put("SUT_DB_LEAK_DETECTION_MS", "log a connection held longer than this, 0 (off) or 2000..600000 ms (default 10000)");
+        k.put("SUT_DB_LEAK_DETECTION_MS", "log a connection held longer than this, 0 (off, the default) or 2000..600000 ms");
         k.put("SUT_MAX_BODY_BYTES", "largest accepted request body, 256..10485760 bytes (default 65536)");
         k.put("SUT_QUERY_NPLUSONE_THRESHOLD", "executions of one statement shape with different values in one request"
                 + " that make an N+1 suspect, 2..1000 (default 5)");
@@ -188,7 +188,9 @@ public record SutConfig(
         int readPoolSize = r.intIn("SUT_DB_READ_POOL_SIZE", 10, 1, 200);
         long connectionTimeout = r.intIn("SUT_DB_CONNECTION_TIMEOUT_MS", 2000, 250, 60_000);
         long statementTimeout = r.zeroOrIn("SUT_DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600_000);
-        long leakDetection = r.zeroOrIn("SUT_DB_LEAK_DETECTION_MS", 10_000, 2000, 600_000);
+        // off by default: HikariCP schedules and cancels a timer task per borrow, 27x the cost of a borrow
+        // (PoolBenchmark); on in the test suite, in development and when hunting a leak
+        long leakDetection = r.zeroOrIn("SUT_DB_LEAK_DETECTION_MS", 0, 2000, 600_000);
         int maxBody = r.intIn("SUT_MAX_BODY_BYTES", 65_536, 256, 10 * 1024 * 1024);
         int nPlusOne = r.intIn("SUT_QUERY_NPLUSONE_THRESHOLD", 5, 2, 1000);
         int slowMs = r.intIn("SUT_QUERY_SLOW_MS", 100, 1, 600_000);

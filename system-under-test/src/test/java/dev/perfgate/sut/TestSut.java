@@ -65,6 +65,8 @@ public final class TestSut {
         // the advisor is off by default; the suite keeps it on so that the endpoint's analysis and the command's
         // can be compared candidate for candidate (QueryAnalysisTest)
         env.putIfAbsent("SUT_QUERY_INDEX_ADVISOR", "true");
+        // a connection the code forgets to return is logged (off by default in the service: it costs every borrow)
+        env.putIfAbsent("SUT_DB_LEAK_DETECTION_MS", "10000");
         env.putAll(overrides);
         return SutConfig.from(env, new Properties());
     }

@@ -20,7 +20,6 @@ import java.util.logging.Logger;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -79,6 +78,14 @@ public final class TwoLevelCache implements AutoCloseable {
 
         long millis();
 
+        /**
+         * {@link #nanos()} to within a millisecond or so, for the L1 hit path (its expiry and refresh-ahead checks):
+         * a clock read costs more than the rest of a hit. A test clock answers its exact time.
+         */
+        default long coarseNanos() {
+            return nanos();
+        }
+
         Clock SYSTEM = new Clock() {
             @Override
             public long nanos() {
@@ -89,8 +96,16 @@ public final class TwoLevelCache implements AutoCloseable {
             public long millis() {
                 return System.currentTimeMillis();
             }
+
+            @Override
+            public long coarseNanos() {
+                return CoarseClock.nanos();
+            }
         };
     }
+
+    /** One L1 hit in this many (a power of two) is timed into the L1 latency histogram; the others are counted. */
+    static final int L1_TIMING_SAMPLE = 64;
 
     private static final class Entry {
         final Object value;
@@ -101,6 +116,8 @@ public final class TwoLevelCache implements AutoCloseable {
         final long l1TtlNanos;
         final int weight;
         final AtomicBoolean refreshing = new AtomicBoolean();
+        /** The tag epoch at which this entry's tag versions were last found current (see {@link #valid}). */
+        volatile long checkedAtEpoch = -1;
 
         Entry(Object value, boolean negative, String[] tags, long[] versions, long loadedAt, long l1TtlNanos,
               int weight) {
@@ -126,39 +143,40 @@ public final class TwoLevelCache implements AutoCloseable {
         final LongAdder evictions = new LongAdder();
         final LongAdder loadNanos = new LongAdder();
 
+        /** served/latency of L1, held directly for the hit path (the same objects as in the maps). */
+        final LongAdder l1Served;
+        final Histogram l1Latency;
+
         Region(CacheName name, CacheStrategy strategy) {
             this.name = name;
             this.strategy = strategy;
-            Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(clock::nanos);
+            // Each entry's own lifetime (jittered; shorter for a 404, none for versions not known) is checked on
+            // the hit path against the coarse clock (see live); Caffeine only drops entries past the longest
+            // lifetime, a fixed expiry whose read path is far cheaper than a per-entry one (a timer wheel updated
+            // on every read). Its ticker is the coarse clock too: no System.nanoTime on a hit.
+            long longest = Math.max(strategy.l1Ttl().toNanos(), strategy.negativeTtl().toNanos());
+            Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(clock::coarseNanos)
+                    .expireAfterWrite(longest, java.util.concurrent.TimeUnit.NANOSECONDS);
             Caffeine<String, Entry> typed = strategy.l1MaxBytes() > 0
                     ? b.maximumWeight(strategy.l1MaxBytes()).weigher((String k, Entry e) -> e.weight)
                     : b.maximumWeight(strategy.l1MaxEntries()).weigher((String k, Entry e) -> 1);
-            this.l1 = typed.expireAfter(new Expiry<String, Entry>() {
-                        @Override
-                        public long expireAfterCreate(String key, Entry e, long now) {
-                            return e.l1TtlNanos;
-                        }
-
-                        @Override
-                        public long expireAfterUpdate(String key, Entry e, long now, long current) {
-                            return e.l1TtlNanos;
-                        }
-
-                        @Override
-                        public long expireAfterRead(String key, Entry e, long now, long current) {
-                            return current;
-                        }
-                    })
+            this.l1 = typed
                     .removalListener((String k, Entry e, RemovalCause cause) -> {
                         if (cause.wasEvicted()) {
                             evictions.increment();
                         }
                     })
+                    // maintenance and the listener (an increment) run on the calling thread: handing them to the
+                    // common pool woke another thread for every eviction, on a two-core machine a context switch
+                    // per L2 hit into a full L1
+                    .executor(Runnable::run)
                     .buildAsync();
             for (Level level : Level.values()) {
                 served.put(level, new LongAdder());
                 latency.put(level, new ConcurrentHistogram(3));
             }
+            l1Served = served.get(Level.L1);
+            l1Latency = latency.get(Level.L1);
         }
     }
 
@@ -167,6 +185,12 @@ public final class TwoLevelCache implements AutoCloseable {
     private final Codec codec;
     private final RedisTier redis;
     private final Cache<String, Long> tagVersions;
+    /**
+     * Bumped after every change of a tag version this node knows (an invalidation, a message, a re-read): an entry
+     * checked at the current epoch is current without looking at its tags, so a hit costs one volatile read here
+     * until something is invalidated.
+     */
+    private final AtomicLong tagEpoch = new AtomicLong();
     private final Set<String> pending = new LinkedHashSet<>();
     private final AtomicLong lastSeq = new AtomicLong();
     private volatile long expectedSeq;
@@ -237,9 +261,32 @@ public final class TwoLevelCache implements AutoCloseable {
      * negative entry and thrown again on hits.
      */
     public Object get(CacheName name, String key, List<String> tags, Loader loader) throws Exception {
-        long start = clock.nanos();
         Region r = regions.get(name);
-        String[] allTags = withAll(tags);
+        // the hit path allocates nothing and reads no clock but the coarse one; one hit in 64 is timed
+        boolean timed = (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0;
+        long hitStart = timed ? clock.nanos() : 0;
+        CompletableFuture<Entry> hit = r.l1.getIfPresent(key);
+        if (hit != null && hit.isDone() && !hit.isCompletedExceptionally()) {
+            Entry e = hit.join();
+            long age = clock.coarseNanos() - e.loadedAt;
+            if (!e.negative && age < e.l1TtlNanos && valid(e)) {
+                if (age >= REFRESH_AHEAD * e.l1TtlNanos && !e.refreshing.get()) {
+                    maybeRefresh(r, key, withAll(tags), loader, e);
+                }
+                LAST.set(Level.L1);
+                r.l1Served.increment();
+                if (timed) {
+                    r.l1Latency.recordValue(Math.max(0, (clock.nanos() - hitStart) / 1000));
+                }
+                return e.value;
+            }
+        }
+        return getSlow(r, key, withAll(tags), loader);
+    }
+
+    /** Everything but a plain L1 hit: a load in flight, a stale or negative entry, L2, the loader. */
+    private Object getSlow(Region r, String key, String[] allTags, Loader loader) throws Exception {
+        long start = clock.nanos();
         for (int attempt = 0; attempt < 8; attempt++) {
             CompletableFuture<Entry> cached = r.l1.getIfPresent(key);
             if (cached != null) {
@@ -249,7 +296,7 @@ public final class TwoLevelCache implements AutoCloseable {
                 }
                 if (!cached.isCompletedExceptionally()) {
                     Entry e = cached.join();
-                    if (valid(e)) {
+                    if (live(r, e) && valid(e)) {
                         maybeRefresh(r, key, allTags, loader, e);
                         return served(r, Level.L1, start, e);
                     }
@@ -284,7 +331,9 @@ public final class TwoLevelCache implements AutoCloseable {
     private Object served(Region r, Level level, long start, Entry e) {
         LAST.set(level);
         r.served.get(level).increment();
-        r.latency.get(level).recordValue(Math.max(0, (clock.nanos() - start) / 1000));
+        if (level != Level.L1 || (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0) {
+            r.latency.get(level).recordValue(Math.max(0, (clock.nanos() - start) / 1000));
+        }
         if (e.negative) {
             r.negativeHits.increment();
             // the 404 as the loader threw it: a map when loaded here, a tree when it came from L2
@@ -330,15 +379,44 @@ public final class TwoLevelCache implements AutoCloseable {
         }
     }
 
+    /** Whether an entry is within its own L1 lifetime; one past it is counted as an eviction (Caffeine's would be). */
+    private boolean live(Region r, Entry e) {
+        if (clock.coarseNanos() - e.loadedAt < e.l1TtlNanos) {
+            return true;
+        }
+        r.evictions.increment();
+        return false;
+    }
+
     private boolean valid(Entry e) {
         if (redis != null && needsRecovery && clock.nanos() - e.loadedAt > DEGRADED_L1_TTL.toNanos()) {
             return false;
         }
-        return versionsCurrent(e.tags, e.versions);
+        // read before the versions: a change made while they are compared bumps the epoch past this stamp, so the
+        // next hit compares again
+        long epoch = tagEpoch.get();
+        if (e.checkedAtEpoch == epoch) {
+            return true;
+        }
+        if (!versionsCurrent(e.tags, e.versions)) {
+            return false;
+        }
+        e.checkedAtEpoch = epoch;
+        return true;
     }
 
+    /** Whether the versions an entry was loaded under are the tags' current ones; allocates only for unknown tags. */
     private boolean versionsCurrent(String[] tags, long[] versions) {
-        return Arrays.equals(currentVersions(tags), versions);
+        for (int i = 0; i < tags.length; i++) {
+            Long v = tagVersions.getIfPresent(tags[i]);
+            if (v == null) {
+                return Arrays.equals(currentVersions(tags), versions);
+            }
+            if (v != versions[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -381,7 +459,7 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     private void maybeRefresh(Region r, String key, String[] tags, Loader loader, Entry e) {
-        long age = clock.nanos() - e.loadedAt;
+        long age = clock.coarseNanos() - e.loadedAt;
         if (e.negative || age < REFRESH_AHEAD * e.l1TtlNanos || !e.refreshing.compareAndSet(false, true)) {
             return;
         }
@@ -481,6 +559,7 @@ public final class TwoLevelCache implements AutoCloseable {
             }
             long seq = redis.sequence();
             tagVersions.invalidateAll();
+            tagEpoch.incrementAndGet();
             lastSeq.set(seq);
             expectedSeq = seq;
             needsRecovery = false;
@@ -504,6 +583,7 @@ public final class TwoLevelCache implements AutoCloseable {
                     long v = result[i + 1];
                     tagVersions.asMap().merge(tags[i], v, Math::max);
                 }
+                tagEpoch.incrementAndGet();
                 return;
             } catch (RedisTier.Unavailable e) {
                 needsRecovery = true;
@@ -517,6 +597,7 @@ public final class TwoLevelCache implements AutoCloseable {
                     pending.add(tag);
                 }
             }
+            tagEpoch.incrementAndGet();
         }
     }
 
@@ -537,6 +618,7 @@ public final class TwoLevelCache implements AutoCloseable {
                 long v = Long.parseLong(parts[i + 1]);
                 tagVersions.asMap().computeIfPresent(parts[i], (k, old) -> Math.max(old, v));
             }
+            tagEpoch.incrementAndGet();
         } catch (NumberFormatException e) {
             LOG.warning("ignoring malformed invalidation message: " + message);
             return;
@@ -575,6 +657,7 @@ public final class TwoLevelCache implements AutoCloseable {
         lostMessages.increment();
         LOG.warning("cache: " + why + "; re-reading tag versions from Redis");
         tagVersions.invalidateAll();
+        tagEpoch.incrementAndGet();
     }
 
     /**

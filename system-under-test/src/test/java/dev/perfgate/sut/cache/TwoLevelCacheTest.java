@@ -222,6 +222,53 @@ class TwoLevelCacheTest {
         assertThat(json(get(b, k1, tag, "v3", loads))).as("fresh from L2: A's reload").isEqualTo("\"v2\"");
     }
 
+    /**
+     * The hit path trusts an entry checked at the current tag epoch without looking at its tags: an invalidation
+     * that completes must still be seen by every read that starts after it, however the epoch stamps race with it.
+     * Eight readers hammer the key (stamping it) while the writer bumps the source and invalidates 300 times; after
+     * each invalidation, the writer's own read and every reader's next read see the new value or a newer one.
+     */
+    @Test
+    void invalidation_isSeenByEveryLaterRead_whileHitsStampTheEntryConcurrently() throws Exception {
+        TwoLevelCache a = node();
+        String key = unique("hot");
+        String tag = unique("client:");
+        AtomicLong source = new AtomicLong();
+        AtomicLong invalidated = new AtomicLong(); // the source version every read starting now must see
+        AtomicInteger stale = new AtomicInteger();
+        TwoLevelCache.Loader loader = source::get;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            readers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (!stop.get()) {
+                        long mustSee = invalidated.get();
+                        // a value read back from L2 is decoded from JSON: a Number, not always a Long
+                        long seen = ((Number) a.get(CacheName.CLIENT_DETAIL, key, List.of(tag), loader)).longValue();
+                        if (seen < mustSee) {
+                            stale.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    stale.addAndGet(1_000_000);
+                }
+            }));
+        }
+        for (int v = 1; v <= 300; v++) {
+            source.set(v);
+            a.invalidate(tag);
+            invalidated.set(v);
+            assertThat(((Number) a.get(CacheName.CLIENT_DETAIL, key, List.of(tag), loader)).longValue())
+                    .isGreaterThanOrEqualTo(v);
+        }
+        stop.set(true);
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertThat(stale).as("reads that started after an invalidation and saw an older value").hasValue(0);
+    }
+
     @Test
     void lostInvalidationMessage_isCaughtBySequenceCheck() throws Exception {
         TwoLevelCache a = node();
