@@ -175,7 +175,7 @@ public final class Calibration {
         }
     }
 
-    /** Returns the figures as a Markdown table, as the README quotes them. */
+    /** Returns the figures as a Markdown table, as docs/gate.md quotes them. */
     public static String markdown(Result r) {
         StringBuilder s = new StringBuilder(String.format("%d runs (%d invalid), %d comparisons, %d checks, %d false"
                 + " alarms%n%n| check kind | checks | false alarms | rate |%n| --- | --- | --- | --- |%n", r.runs(),

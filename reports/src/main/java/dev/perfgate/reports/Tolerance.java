@@ -24,7 +24,7 @@ package dev.perfgate.reports;
 public record Tolerance(double latencyRatio, double latencyFloorMs, double errorPointsMax, double throughputRatio,
                         int minSamples, double confidence, double serverFloorMs, double serverBelowMs) {
 
-    /** The defaults of budgets.yaml (see README, "How the gate decides"). */
+    /** The defaults of budgets.yaml (see docs/gate.md, "How the gate decides"). */
     public static final Tolerance DEFAULT = new Tolerance(1.5, 15, 0.5, 0.8, 40, 0.95, 1, 5);
 
     public Tolerance {

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * How much load each scenario gets. Closed scenarios (a fixed team working) are sized in concurrent users, open
- * ones (arrivals from outside) in new sessions per second; see the README for why each is which.
+ * ones (arrivals from outside) in new sessions per second; see docs/gate.md for why each is which.
  *
  * @param scale data scale of a service this harness starts itself
  */
