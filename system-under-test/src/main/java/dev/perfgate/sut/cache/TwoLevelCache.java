@@ -146,6 +146,8 @@ public final class TwoLevelCache implements AutoCloseable {
         /** served/latency of L1, held directly for the hit path (the same objects as in the maps). */
         final LongAdder l1Served;
         final Histogram l1Latency;
+        /** Hits still to be timed each before sampling starts (a plain field: read on every hit, rarely written). */
+        int untimedBudget = 100;
 
         Region(CacheName name, CacheStrategy strategy) {
             this.name = name;
@@ -262,8 +264,9 @@ public final class TwoLevelCache implements AutoCloseable {
      */
     public Object get(CacheName name, String key, List<String> tags, Loader loader) throws Exception {
         Region r = regions.get(name);
-        // the hit path allocates nothing and reads no clock but the coarse one; one hit in 64 is timed
-        boolean timed = (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0;
+        // the hit path allocates nothing and reads no clock but the coarse one; one hit in 64 is timed, and every
+        // one of a region's first hits, so that its latency is reported from the start
+        boolean timed = r.untimedBudget > 0 || (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0;
         long hitStart = timed ? clock.nanos() : 0;
         CompletableFuture<Entry> hit = r.l1.getIfPresent(key);
         if (hit != null && hit.isDone() && !hit.isCompletedExceptionally()) {
@@ -277,6 +280,9 @@ public final class TwoLevelCache implements AutoCloseable {
                 r.l1Served.increment();
                 if (timed) {
                     r.l1Latency.recordValue(Math.max(0, (clock.nanos() - hitStart) / 1000));
+                    if (r.untimedBudget > 0) {
+                        r.untimedBudget--; // a race may time a few more than the first hundred: harmless
+                    }
                 }
                 return e.value;
             }
@@ -741,6 +747,7 @@ public final class TwoLevelCache implements AutoCloseable {
         for (Region r : regions.values()) {
             r.served.values().forEach(LongAdder::reset);
             r.latency.values().forEach(Histogram::reset);
+            r.untimedBudget = 100;
             r.l2Misses.reset();
             r.negativeHits.reset();
             r.refreshes.reset();
