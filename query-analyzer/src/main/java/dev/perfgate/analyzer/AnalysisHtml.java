@@ -1,6 +1,5 @@
 package dev.perfgate.analyzer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,14 +18,10 @@ final class AnalysisHtml {
     static String render(JsonNode report) {
         JsonNode recs = report.path("indexRecommendations");
         JsonNode statements = report.path("statements");
-        List<JsonNode> analyzed = new ArrayList<>();
-        List<JsonNode> failed = new ArrayList<>();
-        statements.forEach(s -> (s.has("error") ? failed : analyzed).add(s));
-        analyzed.sort((a, b) -> Integer.compare(a.path("plan").path("score").asInt(),
-                b.path("plan").path("score").asInt()));
-        long high = statements.findValuesAsText("severity").stream().filter("high"::equals).count();
-        long findings = statements.findValues("rule").size();
-        boolean clean = recs.isEmpty() && high == 0 && failed.isEmpty();
+        AnalysisText.Summary summary = AnalysisText.Summary.of(report);
+        List<JsonNode> analyzed = summary.analyzed();
+        List<JsonNode> failed = summary.failed();
+        boolean clean = recs.isEmpty() && summary.high() == 0 && failed.isEmpty();
 
         StringBuilder out = new StringBuilder(16_384);
         out.append("""
@@ -49,12 +44,10 @@ final class AnalysisHtml {
                 """);
         out.append("<h1>perfgate analyze</h1>\n<p class=\"muted\">").append(statements.size())
                 .append(" statement(s) from ").append(esc(report.path("source").asText("the given statements")))
-                .append("; index trials: ").append(esc(report.path("indexTrials")
-                        .asText(report.path("indexAdvisor").asBoolean() ? "?" : "off")))
+                .append("; index trials: ").append(esc(summary.trials()))
                 .append("; analyzed at ").append(esc(report.path("analyzedAt").asText())).append("</p>\n");
         out.append("<p class=\"verdict ").append(clean ? "ok" : "act").append("\" id=\"verdict\"><b>")
-                .append(String.format(Locale.ROOT, "%d index(es) to create, %d finding(s) (%d high), %d statement(s)"
-                        + " not analyzed", recs.size(), findings, high, failed.size())).append("</b></p>\n");
+                .append(summary.verdict()).append("</b></p>\n");
         if (report.has("indexTrialsNote")) {
             out.append("<p class=\"muted\">").append(esc(report.path("indexTrialsNote").asText())).append("</p>\n");
         }

@@ -22,16 +22,12 @@ final class AnalysisText {
         StringBuilder out = new StringBuilder();
         JsonNode recs = report.path("indexRecommendations");
         JsonNode statements = report.path("statements");
-        List<JsonNode> analyzed = new ArrayList<>();
-        List<JsonNode> failed = new ArrayList<>();
-        statements.forEach(s -> (s.has("error") ? failed : analyzed).add(s));
-        long high = statements.findValuesAsText("severity").stream().filter("high"::equals).count();
-        long findings = statements.findValues("rule").size();
+        Summary summary = Summary.of(report);
+        List<JsonNode> analyzed = summary.analyzed();
+        List<JsonNode> failed = summary.failed();
         out.append(String.format(Locale.ROOT, "perfgate analyze: %d statement(s) from %s; index trials: %s%n",
-                statements.size(), report.path("source").asText("the given statements"),
-                report.path("indexTrials").asText(report.path("indexAdvisor").asBoolean() ? "?" : "off")));
-        out.append(String.format(Locale.ROOT, "VERDICT: %d index(es) to create, %d finding(s) (%d high), %d"
-                        + " statement(s) not analyzed%n", recs.size(), findings, high, failed.size()));
+                statements.size(), report.path("source").asText("the given statements"), summary.trials()));
+        out.append("VERDICT: ").append(summary.verdict()).append('\n');
         if (report.has("indexTrialsNote")) {
             out.append("note: ").append(report.path("indexTrialsNote").asText()).append('\n');
         }
@@ -64,8 +60,6 @@ final class AnalysisText {
                         .append('\n');
             }
         }
-        analyzed.sort((a, b) -> Integer.compare(a.path("plan").path("score").asInt(),
-                b.path("plan").path("score").asInt()));
         if (!analyzed.isEmpty()) {
             out.append("\nStatements, worst first:\n");
             for (JsonNode s : analyzed) {
@@ -98,6 +92,32 @@ final class AnalysisText {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * What both reports lead with: the statements analyzed (worst score first) and the ones that failed, the counts
+     * of the verdict and how candidates were tried.
+     */
+    record Summary(JsonNode report, List<JsonNode> analyzed, List<JsonNode> failed, long findings, long high) {
+        static Summary of(JsonNode report) {
+            JsonNode statements = report.path("statements");
+            List<JsonNode> analyzed = new ArrayList<>();
+            List<JsonNode> failed = new ArrayList<>();
+            statements.forEach(s -> (s.has("error") ? failed : analyzed).add(s));
+            analyzed.sort((a, b) -> Integer.compare(a.path("plan").path("score").asInt(),
+                    b.path("plan").path("score").asInt()));
+            return new Summary(report, analyzed, failed, statements.findValues("rule").size(),
+                    statements.findValuesAsText("severity").stream().filter("high"::equals).count());
+        }
+
+        String verdict() {
+            return String.format(Locale.ROOT, "%d index(es) to create, %d finding(s) (%d high), %d statement(s) not"
+                    + " analyzed", report.path("indexRecommendations").size(), findings, high, failed.size());
+        }
+
+        String trials() {
+            return report.path("indexTrials").asText(report.path("indexAdvisor").asBoolean() ? "?" : "off");
+        }
     }
 
     /** A recommendation's measured times, or why they were not taken. */

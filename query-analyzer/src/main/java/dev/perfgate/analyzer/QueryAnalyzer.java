@@ -111,8 +111,7 @@ public final class QueryAnalyzer {
                 TimedCheck.dropLeftovers(c);
                 List<TimedCheck.Subject> subjects = recommendations.values().stream()
                         .map(r -> new TimedCheck.Subject(r.candidate, r.statements.stream().map(unique::get)
-                                .filter(t -> options.explainAnalyze() && !BoundSql.hasNumberedMarkers(t.sql())
-                                        && BoundSql.readOnly(t.sql()))
+                                .filter(this::runsUnderAnalyze)
                                 .toList()))
                         .toList();
                 Map<IndexAdvisor.Candidate, TimedCheck.Result> results = TimedCheck.check(c, subjects,
@@ -337,7 +336,7 @@ public final class QueryAnalyzer {
             return m;
         }
         boolean generic = BoundSql.hasNumberedMarkers(t.sql());
-        boolean analyze = options.explainAnalyze() && !generic && BoundSql.readOnly(t.sql());
+        boolean analyze = runsUnderAnalyze(t);
         Plan plan;
         try {
             plan = analyze ? Explainer.explainAnalyzeReadOnly(c, t.sql()) : Explainer.explain(c, t.sql());
@@ -467,6 +466,14 @@ public final class QueryAnalyzer {
         }
         m.put("indexCandidates", tried);
         return m;
+    }
+
+    /**
+     * Whether a statement is run under EXPLAIN ANALYZE (and so can be timed): asked for, values written in (a generic
+     * plan has no values to run with), and read-only.
+     */
+    private boolean runsUnderAnalyze(Target t) {
+        return options.explainAnalyze() && !BoundSql.hasNumberedMarkers(t.sql()) && BoundSql.readOnly(t.sql());
     }
 
     /** An index carrying columns (INCLUDE) is chosen over the same key without them only when it is this much cheaper. */

@@ -117,7 +117,7 @@ final class TimedCheck {
             }
         } catch (SQLException e) {
             subjects.forEach(s -> out.putIfAbsent(s.candidate(), Result.skipped("timing without the indexes failed: "
-                    + oneLine(e))));
+                    + AnalyzeCommand.oneLine(e))));
             return out;
         }
         Map<IndexAdvisor.Candidate, String> built = new LinkedHashMap<>();
@@ -154,7 +154,7 @@ final class TimedCheck {
             }
         } catch (SQLException e) {
             subjects.forEach(s -> out.putIfAbsent(s.candidate(), Result.skipped("timing with the indexes failed: "
-                    + oneLine(e))));
+                    + AnalyzeCommand.oneLine(e))));
         } finally {
             for (Map.Entry<IndexAdvisor.Candidate, String> b : built.entrySet()) {
                 // also removes what a failed or cancelled concurrent build leaves: an invalid index
@@ -162,7 +162,8 @@ final class TimedCheck {
                 try {
                     withAutoCommit(c, s -> s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + qualified));
                 } catch (SQLException e) {
-                    LOG.warning(() -> "could not drop " + qualified + " (drop it by hand): " + oneLine(e));
+                    LOG.warning(() -> "could not drop " + qualified + " (drop it by hand): "
+                            + AnalyzeCommand.oneLine(e));
                 }
             }
         }
@@ -183,7 +184,7 @@ final class TimedCheck {
             return "55P03".equals(e.getSQLState()) ? "busy: waited " + settings.lockTimeoutMs()
                     + " ms for older transactions on the table" : "57014".equals(e.getSQLState())
                     ? "the concurrent build took over " + settings.buildTimeoutMs() + " ms"
-                    : "the concurrent build failed: " + oneLine(e);
+                    : "the concurrent build failed: " + AnalyzeCommand.oneLine(e);
         } finally {
             withAutoCommit(c, s -> {
                 s.execute("RESET lock_timeout");
@@ -250,9 +251,5 @@ final class TimedCheck {
 
     static String format(double ms) {
         return String.format(Locale.ROOT, "%.2f", ms);
-    }
-
-    private static String oneLine(SQLException e) {
-        return String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ");
     }
 }
