@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.perfgate.reports.history.History;
+
 /**
  * The harness's settings, read from system properties of the Gatling JVM. Gatling's Maven plugin passes the
  * properties of the {@code mvn} command line on to that JVM, so {@code mvn gatling:test -Dperfgate.baseline=update}
@@ -64,10 +66,7 @@ public record HarnessSettings(String profile, String baseline, Path budgetsFile,
             return h;
         }
         if (h.startsWith("jdbc:")) {
-            if (!h.startsWith("jdbc:postgresql:")) {
-                throw new IllegalArgumentException("perfgate.history was \"" + h.replaceAll("password=[^&]*",
-                        "password=***") + "\", must be a directory, a jdbc:postgresql: URL or off");
-            }
+            History.open(h); // checks the URL's kind before any load; connects only when used
             return h;
         }
         return Path.of(h).toAbsolutePath().toString();

@@ -113,8 +113,10 @@ public final class JmhGate {
             return 2;
         }
         List<Check> checks;
+        List<JmhResults.Score> currentScores;
         try {
-            checks = compare(JmhResults.read(Path.of(args[0])), JmhResults.read(Path.of(args[1])), ratio);
+            currentScores = JmhResults.read(Path.of(args[1]));
+            checks = compare(JmhResults.read(Path.of(args[0])), currentScores, ratio);
         } catch (RuntimeException e) {
             err.println(e.getMessage());
             return 2;
@@ -129,7 +131,7 @@ public final class JmhGate {
                     RunEnvironment env = RunEnvironment.capture("jmh");
                     Instant at = Instant.now();
                     JsonNode json = new ObjectMapper().readTree(current.toFile());
-                    HistoryEntry entry = HistoryEntry.ofJmh("current", JmhResults.parse(json), env, "jmh", at);
+                    HistoryEntry entry = HistoryEntry.ofJmh("current", currentScores, env, "jmh", at);
                     History.Loaded loaded = history.load(entry.environment());
                     loaded.problems().forEach(p -> out.println(p.describe()));
                     checks.addAll(TrendGate.check(loaded.entries(), entry, null, TrendGate.Settings.DEFAULT));

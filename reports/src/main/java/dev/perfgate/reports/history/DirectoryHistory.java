@@ -7,20 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.perfgate.reports.JmhResults;
 import dev.perfgate.reports.RunEnvironment;
@@ -33,11 +26,6 @@ import dev.perfgate.reports.RunResult;
  * group, commit and a random part), so concurrent jobs appending to the same directory never lose or tear an entry.
  */
 public final class DirectoryHistory implements History {
-    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")
-            .withZone(ZoneOffset.UTC);
     private final Path root;
 
     public DirectoryHistory(Path root) {
@@ -47,21 +35,16 @@ public final class DirectoryHistory implements History {
     @Override
     public String append(String idPrefix, RunResult result) {
         String env = HistoryEntry.environmentKey(result.environment(), result.profile());
-        String id = clean(idPrefix) + "-" + random();
-        write(root.resolve(env).resolve(id + ".json"), MAPPER.valueToTree(result));
+        String id = StoredRuns.runId(idPrefix);
+        write(root.resolve(env).resolve(id + ".json"), StoredRuns.MAPPER.valueToTree(result));
         return id;
     }
 
     @Override
     public String appendJmh(JsonNode jmhResults, RunEnvironment environment, String profile, Instant startedAt) {
         JmhResults.parse(jmhResults); // a file that is not JMH's stops here, not when the history is read
-        ObjectNode wrapped = MAPPER.createObjectNode();
-        wrapped.put("kind", "jmh");
-        wrapped.put("profile", profile);
-        wrapped.put("startedAt", startedAt.toString());
-        wrapped.set("environment", MAPPER.valueToTree(environment));
-        wrapped.set("results", jmhResults);
-        String id = STAMP.format(startedAt) + "-jmh-" + random();
+        ObjectNode wrapped = StoredRuns.jmhDocument(jmhResults, environment, profile, startedAt);
+        String id = StoredRuns.jmhId(startedAt);
         write(root.resolve(HistoryEntry.environmentKey(environment, profile)).resolve(id + ".json"), wrapped);
         return id;
     }
@@ -83,7 +66,7 @@ public final class DirectoryHistory implements History {
         for (Path file : files) {
             String id = file.getFileName().toString().replaceFirst("\\.json$", "");
             try {
-                entries.add(read(id, MAPPER.readTree(file.toFile())));
+                entries.add(StoredRuns.read(id, StoredRuns.MAPPER.readTree(file.toFile())));
             } catch (IOException | RuntimeException e) {
                 problems.add(new Problem(dir.getFileName() + "/" + file.getFileName(),
                         String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable")));
@@ -91,26 +74,6 @@ public final class DirectoryHistory implements History {
         }
         entries.sort(Comparator.comparing(HistoryEntry::startedAt).thenComparing(HistoryEntry::id));
         return new Loaded(entries, problems);
-    }
-
-    /** One stored file as an entry; anything missing that a series needs is a problem, not a silent gap. */
-    static HistoryEntry read(String id, JsonNode json) throws IOException {
-        if (json == null || !json.isObject()) {
-            throw new IllegalArgumentException("not a JSON object (truncated?)");
-        }
-        if ("jmh".equals(json.path("kind").asText())) {
-            RunEnvironment env = MAPPER.treeToValue(json.path("environment"), RunEnvironment.class);
-            if (!json.hasNonNull("startedAt")) {
-                throw new IllegalArgumentException("JMH entry without startedAt");
-            }
-            return HistoryEntry.ofJmh(id, JmhResults.parse(json.path("results")), env, json.path("profile").asText(),
-                    Instant.parse(json.path("startedAt").asText()));
-        }
-        RunResult r = MAPPER.treeToValue(json, RunResult.class);
-        if (r.simulation() == null || r.startedAt() == null || r.requests() == null) {
-            throw new IllegalArgumentException("not a results.json: simulation, startedAt or requests missing");
-        }
-        return HistoryEntry.of(id, r);
     }
 
     @Override
@@ -137,7 +100,7 @@ public final class DirectoryHistory implements History {
             return null;
         }
         try {
-            return MAPPER.readValue(file.toFile(), RunResult.class);
+            return StoredRuns.MAPPER.readValue(file.toFile(), RunResult.class);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
         }
@@ -148,7 +111,7 @@ public final class DirectoryHistory implements History {
             Files.createDirectories(file.getParent());
             Path temp = Files.createTempFile(file.getParent(), ".appending-", ".tmp");
             try {
-                MAPPER.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), json);
+                StoredRuns.MAPPER.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), json);
                 try {
                     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -160,13 +123,5 @@ public final class DirectoryHistory implements History {
         } catch (IOException e) {
             throw new UncheckedIOException("could not append to the history: " + file, e);
         }
-    }
-
-    private static String random() {
-        return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    }
-
-    private static String clean(String s) {
-        return s.replaceAll("[^A-Za-z0-9_.-]+", "_");
     }
 }

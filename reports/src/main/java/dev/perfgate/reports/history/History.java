@@ -55,8 +55,8 @@ public interface History {
         }
         if (setting.startsWith("jdbc:")) {
             if (!setting.startsWith("jdbc:postgresql:")) {
-                throw new IllegalArgumentException("perfgate.history was \"" + setting + "\": a database history must"
-                        + " be a jdbc:postgresql: URL (or give a directory, or off)");
+                throw new IllegalArgumentException("perfgate.history was \"" + setting.replaceAll("password=[^&]*",
+                        "password=***") + "\", must be a directory, a jdbc:postgresql: URL or off");
             }
             return new PostgresHistory(setting);
         }

@@ -11,14 +11,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.perfgate.reports.JmhResults;
 import dev.perfgate.reports.RunEnvironment;
@@ -38,9 +32,6 @@ import dev.perfgate.reports.RunResult;
  * or nothing.
  */
 public final class PostgresHistory implements History {
-    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS perfgate_run (
                 id text PRIMARY KEY, kind text NOT NULL, environment text NOT NULL, grp text NOT NULL,
@@ -61,22 +52,17 @@ public final class PostgresHistory implements History {
 
     @Override
     public String append(String idPrefix, RunResult result) {
-        String id = idPrefix.replaceAll("[^A-Za-z0-9_.-]+", "_") + "-" + random();
-        store(HistoryEntry.of(id, result), MAPPER.valueToTree(result));
+        String id = StoredRuns.runId(idPrefix);
+        store(HistoryEntry.of(id, result), StoredRuns.MAPPER.valueToTree(result));
         return id;
     }
 
     @Override
     public String appendJmh(JsonNode jmhResults, RunEnvironment environment, String profile, Instant startedAt) {
         List<JmhResults.Score> scores = JmhResults.parse(jmhResults);
-        ObjectNode wrapped = MAPPER.createObjectNode();
-        wrapped.put("kind", "jmh");
-        wrapped.put("profile", profile);
-        wrapped.put("startedAt", startedAt.toString());
-        wrapped.set("environment", MAPPER.valueToTree(environment));
-        wrapped.set("results", jmhResults);
-        String id = startedAt.toString().replaceAll("[^0-9T]", "") + "-jmh-" + random();
-        store(HistoryEntry.ofJmh(id, scores, environment, profile, startedAt), wrapped);
+        String id = StoredRuns.jmhId(startedAt);
+        store(HistoryEntry.ofJmh(id, scores, environment, profile, startedAt),
+                StoredRuns.jmhDocument(jmhResults, environment, profile, startedAt));
         return id;
     }
 
@@ -94,7 +80,7 @@ public final class PostgresHistory implements History {
                 run.setString(5, e.gitCommit());
                 run.setTimestamp(6, Timestamp.from(e.startedAt()));
                 run.setBoolean(7, e.valid());
-                run.setString(8, MAPPER.writeValueAsString(document));
+                run.setString(8, StoredRuns.MAPPER.writeValueAsString(document));
                 run.executeUpdate();
                 for (HistoryEntry.Point p : e.points()) {
                     if (Double.isNaN(p.value()) || Double.isInfinite(p.value())) {
@@ -135,7 +121,7 @@ public final class PostgresHistory implements History {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        entries.add(DirectoryHistory.read(rs.getString(1), MAPPER.readTree(rs.getString(2))));
+                        entries.add(StoredRuns.read(rs.getString(1), StoredRuns.MAPPER.readTree(rs.getString(2))));
                     } catch (IOException | RuntimeException e) {
                         problems.add(new Problem("perfgate_run " + rs.getString(1), String.valueOf(e.getMessage())
                                 .lines().findFirst().orElse("unreadable")));
@@ -169,7 +155,7 @@ public final class PostgresHistory implements History {
             ps.setString(1, environment);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? MAPPER.readValue(rs.getString(1), RunResult.class) : null;
+                return rs.next() ? StoredRuns.MAPPER.readValue(rs.getString(1), RunResult.class) : null;
             }
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("could not read run " + id + " from " + describe() + ": "
@@ -203,9 +189,5 @@ public final class PostgresHistory implements History {
             schemaReady = true;
         }
         return c;
-    }
-
-    private static String random() {
-        return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     }
 }

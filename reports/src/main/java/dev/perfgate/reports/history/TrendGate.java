@@ -64,9 +64,8 @@ public final class TrendGate {
                 continue;
             }
             searched++;
-            Shift shift = latestShift(s, settings);
-            if (shift == null || shift.worse() < settings.minShift()
-                    || Math.abs(shift.after() - shift.before()) < floor(s.metric())
+            Shift shift = lastingWorsening(s, settings);
+            if (shift == null
                     || acceptedBefore != null && !shift.startedAt().startedAt().isAfter(acceptedBefore)) {
                 continue;
             }
@@ -89,21 +88,26 @@ public final class TrendGate {
         return out;
     }
 
-    /** The latest change point of a series when the series ends on its new level (at least minAfter runs), or null. */
-    static Shift latestShift(Series s, Settings settings) {
-        List<ChangePoints.ChangePoint> points = ChangePoints.detect(s.values(), settings.detection(), s.seed());
-        if (points.isEmpty()) {
+    /**
+     * The latest change point of a series' last {@code window} runs when it is a lasting worsening — the series ends
+     * on the new level for at least {@code minAfter} runs, worse by {@code minShift} and the metric's floor — else
+     * null (also for a series shorter than {@code minRuns}). What the gate fails on and the site's verdict lists.
+     */
+    static Shift lastingWorsening(Series full, Settings settings) {
+        Series s = full.last(settings.window());
+        if (s.values().length < settings.minRuns()) {
             return null;
         }
-        ChangePoints.ChangePoint last = points.getLast();
-        int n = s.values().length;
-        if (n - last.index() < settings.minAfter()) {
+        List<Shift> shifts = shifts(s, settings.detection());
+        if (shifts.isEmpty()) {
             return null;
         }
-        int from = points.size() > 1 ? points.get(points.size() - 2).index() : 0;
-        return new Shift(s, last.index(), s.runs().get(last.index()),
-                median(Arrays.copyOfRange(s.values(), from, last.index())),
-                median(Arrays.copyOfRange(s.values(), last.index(), n)), last.p());
+        Shift last = shifts.getLast();
+        if (s.values().length - last.index() < settings.minAfter() || last.worse() < settings.minShift()
+                || Math.abs(last.after() - last.before()) < floor(s.metric())) {
+            return null;
+        }
+        return last;
     }
 
     /** Every change point of a series, with the levels around it (for the trend site). */

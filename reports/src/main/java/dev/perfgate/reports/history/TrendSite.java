@@ -150,10 +150,8 @@ public final class TrendSite {
             changes += points.size();
             m.put("changes", points);
             series.add(m);
-            TrendGate.Shift latest = s.values().length < TrendGate.Settings.DEFAULT.minRuns() ? null
-                    : TrendGate.latestShift(s.last(TrendGate.Settings.DEFAULT.window()), TrendGate.Settings.DEFAULT);
-            if (latest != null && latest.worse() >= TrendGate.Settings.DEFAULT.minShift()
-                    && Math.abs(latest.after() - latest.before()) >= TrendGate.floor(s.metric())) {
+            TrendGate.Shift latest = TrendGate.lastingWorsening(s, TrendGate.Settings.DEFAULT);
+            if (latest != null) {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("group", s.group());
                 v.put("subject", s.subject());
