@@ -337,9 +337,8 @@ public final class TwoLevelCache implements AutoCloseable {
     private Object served(Region r, Level level, long start, Entry e) {
         LAST.set(level);
         r.served.get(level).increment();
-        if (level != Level.L1 || (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0) {
-            r.latency.get(level).recordValue(Math.max(0, (clock.nanos() - start) / 1000));
-        }
+        // the path that gets here has read the clock already: it is timed every time (only plain L1 hits sample)
+        r.latency.get(level).recordValue(Math.max(0, (clock.nanos() - start) / 1000));
         if (e.negative) {
             r.negativeHits.increment();
             // the 404 as the loader threw it: a map when loaded here, a tree when it came from L2
