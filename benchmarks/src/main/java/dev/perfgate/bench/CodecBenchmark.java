@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.perfgate.sut.cache.Codec;
-import dev.perfgate.sut.http.Json;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * The cache's L2 encoding (Smile with its header, deflated from 1 KB) beside plain Jackson JSON, on real response

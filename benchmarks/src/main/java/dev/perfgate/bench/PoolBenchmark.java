@@ -67,7 +67,7 @@ public class PoolBenchmark {
         postgres = new org.postgresql.ds.PGSimpleDataSource();
         postgres.setURL(pg.jdbcUrl());
         HikariConfig sc = Database.poolConfig("bench-service", URL, 10, false, SutConfig.from(Map.of(
-                "SUT_ADMIN_TOKEN", "benchmark-admin-token-0123"), new Properties()));
+                "SUT_ADMIN_TOKEN", "benchmark-admin-token-0123"), new Properties()).pools());
         sc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(new SimpleMeterRegistry()));
         service = new HikariDataSource(sc);
         HikariConfig dc = new HikariConfig();
@@ -83,7 +83,7 @@ public class PoolBenchmark {
         readOnly.setReadOnly(true);
         withReadOnly = new HikariDataSource(readOnly);
         HikariConfig noLeak = Database.poolConfig("bench-service-no-leak", URL, 10, false, SutConfig.from(Map.of(
-                "SUT_ADMIN_TOKEN", "benchmark-admin-token-0123", "SUT_DB_LEAK_DETECTION_MS", "0"), new Properties()));
+                "SUT_ADMIN_TOKEN", "benchmark-admin-token-0123", "SUT_DB_LEAK_DETECTION_MS", "0"), new Properties()).pools());
         noLeak.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(new SimpleMeterRegistry()));
         serviceNoLeakDetection = new HikariDataSource(noLeak);
     }

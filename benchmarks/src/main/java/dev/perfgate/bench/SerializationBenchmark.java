@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.perfgate.sut.domain.Vendors;
-import dev.perfgate.sut.http.Json;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * Writing a typical list response — a vendor search page of 100 as the service answers it — with Jackson databind

@@ -92,8 +92,8 @@ public final class Main {
     }
 
     private static void seed(SutConfig config, boolean reset) throws Exception {
-        try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config);
-             Database db = new Database(config, infra, metrics.registry(),
+        try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config.infrastructure());
+             Database db = new Database(config.pools(), infra, metrics.registry(),
                      new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), null))) {
             Migrations.migrate(db.maintenance());
             if (reset) {

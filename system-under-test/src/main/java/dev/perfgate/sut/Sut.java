@@ -23,7 +23,7 @@ import dev.perfgate.sut.domain.Notifications;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
 import dev.perfgate.sut.domain.Vendors;
-import dev.perfgate.sut.cache.CacheWarmup;
+import dev.perfgate.sut.domain.CacheWarmup;
 import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.http.AdminAuth;
 import dev.perfgate.sut.http.CachedReads;
@@ -88,10 +88,10 @@ public final class Sut implements AutoCloseable {
         LiveEndpoints live = null;
         ClientConnections connections = null;
         try {
-            infra = Infrastructure.start(config);
+            infra = Infrastructure.start(config.infrastructure());
             slow = new SlowStatements(config.slowStatementMs(), config.explainsPerMinute());
             QueryMonitor queries = new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), slow);
-            db = new Database(config, infra, metrics.registry(), queries);
+            db = new Database(config.pools(), infra, metrics.registry(), queries);
             QueryInsights insights = new QueryInsights(new QueryAnalyzer(db.maintenance(), new QueryAnalyzer.Options(
                     config.explainAnalyze(), config.indexAdvisor())));
             slow.analyzeWith(insights);

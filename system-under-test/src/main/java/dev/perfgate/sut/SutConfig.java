@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.perfgate.sut.cache.CacheStrategy;
+import dev.perfgate.sut.db.InfraSettings;
+import dev.perfgate.sut.db.PoolSettings;
 import dev.perfgate.sut.http.Faults;
 import dev.perfgate.sut.http.RateLimiter;
 import dev.perfgate.sut.http.ResponseEncoding;
@@ -28,7 +30,7 @@ import dev.perfgate.sut.http.ResponseEncoding;
  */
 public record SutConfig(
         int port,
-        Infra infra,
+        InfraSettings.Kind infra,
         Optional<String> dbUrl,
         Optional<String> dbReadUrl,
         Optional<String> redisUrl,
@@ -80,9 +82,6 @@ public record SutConfig(
     public record Listener(String host, int readTimeoutMs, int writeTimeoutMs, int idleTimeoutMs,
                            int maxConnectionsPerClient) {
     }
-
-    /** Where the database (and later Redis) comes from. */
-    public enum Infra { EMBEDDED, EXTERNAL, TESTCONTAINERS }
 
     /** Limits of the two tiers a fresh install has: callers without a key, and partners with one. */
     public static final String DEFAULT_RATE_LIMITS = "anonymous=50/s:100,partner=500/s:1000";
@@ -174,7 +173,7 @@ public record SutConfig(
         int perClient = (int) r.zeroOrIn("SUT_MAX_CONNECTIONS_PER_CLIENT", 2048, 1, 100_000);
         Optional<String> dbUrl = r.jdbcUrl("SUT_DB_URL");
         Optional<String> dbReadUrl = r.jdbcUrl("SUT_DB_READ_URL");
-        Infra infra = r.infra(dbUrl.isPresent());
+        InfraSettings.Kind infra = r.infra(dbUrl.isPresent());
         Optional<String> redisUrl = r.redisUrl("SUT_REDIS_URL");
         double scale = r.scale("SUT_SCALE");
         long seed = r.longValue("SUT_SEED", 42);
@@ -245,14 +244,14 @@ public record SutConfig(
             r.problem("SUT_FAULTS", faults, e.getMessage());
         }
 
-        if (infra == Infra.EXTERNAL && dbUrl.isEmpty()) {
+        if (infra == InfraSettings.Kind.EXTERNAL && dbUrl.isEmpty()) {
             r.problem("SUT_INFRA", "external", "needs SUT_DB_URL to name the database");
         }
-        if (infra != Infra.EXTERNAL && dbUrl.isPresent()) {
+        if (infra != InfraSettings.Kind.EXTERNAL && dbUrl.isPresent()) {
             r.problem("SUT_INFRA", infra.name().toLowerCase(Locale.ROOT),
                     "conflicts with SUT_DB_URL, which is only used with SUT_INFRA=external");
         }
-        if (dbReadUrl.isPresent() && infra != Infra.EXTERNAL) {
+        if (dbReadUrl.isPresent() && infra != InfraSettings.Kind.EXTERNAL) {
             r.problem("SUT_DB_READ_URL", dbReadUrl.get(), "is only used with SUT_INFRA=external");
         }
         r.rejectUnknownKeys();
@@ -267,6 +266,17 @@ public record SutConfig(
                 slowRequest, faults, new Listener(host, readTimeout, writeTimeout, idleTimeout, perClient));
     }
 
+    /** Returns the pools' settings, handed to the {@link dev.perfgate.sut.db.Database}. */
+    public PoolSettings pools() {
+        return new PoolSettings(dbPoolSize, dbReadPoolSize, dbConnectionTimeoutMs, dbStatementTimeoutMs,
+                dbLeakDetectionMs);
+    }
+
+    /** Returns where the database and Redis come from, handed to {@link dev.perfgate.sut.db.Infrastructure}. */
+    public InfraSettings infrastructure() {
+        return new InfraSettings(infra, dbUrl, dbReadUrl, redisUrl, testcontainersPostgresImage,
+                testcontainersRedisImage);
+    }
 
     private static String randomToken() {
         byte[] bytes = new byte[24];
@@ -439,16 +449,16 @@ public record SutConfig(
             return Optional.empty();
         }
 
-        Infra infra(boolean dbUrlSet) {
+        InfraSettings.Kind infra(boolean dbUrlSet) {
             Optional<String> raw = raw("SUT_INFRA");
             if (raw.isEmpty()) {
-                return dbUrlSet ? Infra.EXTERNAL : Infra.EMBEDDED;
+                return dbUrlSet ? InfraSettings.Kind.EXTERNAL : InfraSettings.Kind.EMBEDDED;
             }
             try {
-                return Infra.valueOf(raw.get().toUpperCase(Locale.ROOT));
+                return InfraSettings.Kind.valueOf(raw.get().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 problem("SUT_INFRA", raw.get(), "must be one of embedded, external, testcontainers");
-                return Infra.EMBEDDED;
+                return InfraSettings.Kind.EMBEDDED;
             }
         }
 

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.perfgate.sut.db.InfraSettings;
+
 class SutConfigTest {
 
     private static SutConfig config(Map<String, String> env) {
@@ -20,7 +22,7 @@ class SutConfigTest {
     void defaults_embeddedOnPort8080AtScale1() {
         SutConfig c = config(Map.of());
         assertThat(c.port()).isEqualTo(8080);
-        assertThat(c.infra()).isEqualTo(SutConfig.Infra.EMBEDDED);
+        assertThat(c.infra()).isEqualTo(InfraSettings.Kind.EMBEDDED);
         assertThat(c.scale()).isEqualTo(1.0);
         assertThat(c.dbUrl()).isEmpty();
         assertThat(c.redisUrl()).isEmpty();
@@ -32,7 +34,7 @@ class SutConfigTest {
     @Test
     void dbUrl_set_impliesExternal() {
         SutConfig c = config(Map.of("SUT_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
-        assertThat(c.infra()).isEqualTo(SutConfig.Infra.EXTERNAL);
+        assertThat(c.infra()).isEqualTo(InfraSettings.Kind.EXTERNAL);
     }
 
     @Test

@@ -28,7 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /**
  * A read-through two-level cache: Caffeine in the process (L1), Redis through Lettuce (L2), the database behind.

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.perfgate.sut.SutConfig;
 import dev.perfgate.sut.query.QueryMonitor;
 
 /**
@@ -28,17 +27,17 @@ public final class Database implements AutoCloseable {
     private final ConnectionGuard writeGuard;
     private final ConnectionGuard readGuard;
 
-    public Database(SutConfig config, Infrastructure infra, MeterRegistry registry, QueryMonitor monitor) {
+    public Database(PoolSettings config, Infrastructure infra, MeterRegistry registry, QueryMonitor monitor) {
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
-        this.writePool = pool("perfgate-write", infra.primaryUrl(), config.dbPoolSize(), false, config, metrics);
-        this.readPool = pool("perfgate-read", infra.readUrl(), config.dbReadPoolSize(), true, config, metrics);
+        this.writePool = pool("perfgate-write", infra.primaryUrl(), config.writePoolSize(), false, config, metrics);
+        this.readPool = pool("perfgate-read", infra.readUrl(), config.readPoolSize(), true, config, metrics);
         this.writes = ProxyDataSourceBuilder.create("write", writePool).listener(monitor).build();
         this.reads = ProxyDataSourceBuilder.create("read", readPool).listener(monitor).build();
         this.writeGuard = new ConnectionGuard("primary", writePool);
         this.readGuard = hasReplica() ? new ConnectionGuard("replica", readPool) : writeGuard;
     }
 
-    private static HikariDataSource pool(String name, String url, int size, boolean readOnly, SutConfig config,
+    private static HikariDataSource pool(String name, String url, int size, boolean readOnly, PoolSettings config,
                                          MicrometerMetricsTrackerFactory metrics) {
         HikariConfig hc = poolConfig(name, url, size, readOnly, config);
         hc.setMetricsTrackerFactory(metrics);
@@ -46,21 +45,21 @@ public final class Database implements AutoCloseable {
     }
 
     /** The pool settings the service runs with (public so that the pool benchmark measures exactly these). */
-    public static HikariConfig poolConfig(String name, String url, int size, boolean readOnly, SutConfig config) {
+    public static HikariConfig poolConfig(String name, String url, int size, boolean readOnly, PoolSettings config) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
         hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(size);
-        hc.setConnectionTimeout(config.dbConnectionTimeoutMs());
-        hc.setValidationTimeout(Math.min(1000, config.dbConnectionTimeoutMs() - 1));
-        hc.setLeakDetectionThreshold(config.dbLeakDetectionMs());
+        hc.setConnectionTimeout(config.connectionTimeoutMs());
+        hc.setValidationTimeout(Math.min(1000, config.connectionTimeoutMs() - 1));
+        hc.setLeakDetectionThreshold(config.leakDetectionMs());
         hc.setReadOnly(readOnly);
         hc.setAutoCommit(true);
         // Start even when the database is away for a moment; health reports it instead of the process dying.
         hc.setInitializationFailTimeout(-1);
         hc.addDataSourceProperty("ApplicationName", name);
-        hc.addDataSourceProperty("options", "-c statement_timeout=" + config.dbStatementTimeoutMs());
+        hc.addDataSourceProperty("options", "-c statement_timeout=" + config.statementTimeoutMs());
         // Server-side prepared statements after the first use: the service's statements are few and repeated.
         hc.addDataSourceProperty("prepareThreshold", "1");
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");

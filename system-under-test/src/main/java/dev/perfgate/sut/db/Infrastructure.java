@@ -12,7 +12,6 @@ import org.testcontainers.utility.DockerImageName;
 
 import dev.perfgate.embedded.EmbeddedPostgres;
 import dev.perfgate.embedded.EmbeddedRedis;
-import dev.perfgate.sut.SutConfig;
 
 /**
  * Where the service's database comes from, chosen explicitly by {@code SUT_INFRA}: an embedded PostgreSQL
@@ -22,7 +21,7 @@ import dev.perfgate.sut.SutConfig;
 public final class Infrastructure implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Infrastructure.class.getName());
 
-    private final SutConfig.Infra kind;
+    private final InfraSettings.Kind kind;
     private final String primaryUrl;
     private final String readUrl;
     private final Optional<String> redisUrl;
@@ -30,7 +29,7 @@ public final class Infrastructure implements AutoCloseable {
     private final Optional<EmbeddedRedis> embeddedRedis;
     private final List<AutoCloseable> resources;
 
-    private Infrastructure(SutConfig.Infra kind, String primaryUrl, String readUrl, Optional<String> redisUrl,
+    private Infrastructure(InfraSettings.Kind kind, String primaryUrl, String readUrl, Optional<String> redisUrl,
                            Optional<EmbeddedPostgres> embedded, List<AutoCloseable> resources) {
         this.kind = kind;
         this.primaryUrl = primaryUrl;
@@ -50,23 +49,23 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     /** Starts or connects what the configuration names. */
-    public static Infrastructure start(SutConfig config) {
-        return switch (config.infra()) {
+    public static Infrastructure start(InfraSettings config) {
+        return switch (config.kind()) {
             case EMBEDDED -> {
                 EmbeddedPostgres pg = EmbeddedPostgres.startFresh();
-                yield new Infrastructure(config.infra(), pg.jdbcUrl(), pg.jdbcUrl(), config.redisUrl(),
+                yield new Infrastructure(config.kind(), pg.jdbcUrl(), pg.jdbcUrl(), config.redisUrl(),
                         Optional.of(pg), List.of(pg));
             }
             case EXTERNAL -> {
                 String primary = config.dbUrl().orElseThrow();
-                yield new Infrastructure(config.infra(), primary, config.dbReadUrl().orElse(primary),
+                yield new Infrastructure(config.kind(), primary, config.dbReadUrl().orElse(primary),
                         config.redisUrl(), Optional.empty(), List.of());
             }
             case TESTCONTAINERS -> startContainers(config);
         };
     }
 
-    private static Infrastructure startContainers(SutConfig config) {
+    private static Infrastructure startContainers(InfraSettings config) {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             throw new IllegalStateException("SUT_INFRA=testcontainers needs a Docker engine, and none answers here;"
                     + " use SUT_INFRA=embedded (the default) or SUT_DB_URL for an external database");
@@ -88,11 +87,11 @@ public final class Infrastructure implements AutoCloseable {
             redis = Optional.of("redis://" + container.getHost() + ":" + container.getMappedPort(6379));
         }
         LOG.info("testcontainers: PostgreSQL " + config.testcontainersPostgresImage() + " and Redis at " + redis.get());
-        return new Infrastructure(config.infra(), jdbc, jdbc, redis, Optional.empty(), List.copyOf(started));
+        return new Infrastructure(config.kind(), jdbc, jdbc, redis, Optional.empty(), List.copyOf(started));
     }
 
     /** Returns the kind of infrastructure in use. */
-    public SutConfig.Infra kind() {
+    public InfraSettings.Kind kind() {
         return kind;
     }
 

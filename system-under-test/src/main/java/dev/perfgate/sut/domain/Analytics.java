@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /** An organization's dashboard and vendor analytics: aggregate queries over its couples. */
 public final class Analytics {

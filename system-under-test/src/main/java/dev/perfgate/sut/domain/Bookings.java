@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /** Vendor bookings of a couple. */
 public final class Bookings {

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /**
  * A couple's budget: items with their vendor and payments, totals and a per-category breakdown.

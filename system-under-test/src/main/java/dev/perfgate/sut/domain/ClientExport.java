@@ -18,8 +18,8 @@ import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
-import dev.perfgate.sut.http.Json;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * Every couple of an organization with its budget totals, streamed in constant memory: the rows come from a

@@ -15,7 +15,7 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /** Couples (clients) of a planning organization: list, detail with a summary, create and update. */
 public final class Clients {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /** A planner's inbox, newest first. */
 public final class Notifications {

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 
-import dev.perfgate.sut.http.ApiException;
-import dev.perfgate.sut.http.Json;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * Paged lists: offset paging ({@code page}, {@code size}; answers {@code total} and {@code hasNext}) and keyset

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /** A couple's planning tasks: create and partial update. */
 public final class Tasks {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.http.ApiException;
+import dev.perfgate.sut.contract.ApiException;
 
 /** The vendor marketplace: search with filters and paging, and a vendor's page. */
 public final class Vendors {

@@ -2,6 +2,7 @@ package dev.perfgate.sut.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import dev.perfgate.sut.contract.ApiException;
 
 /** The bearer token of {@code /api/admin/*} ({@code SUT_ADMIN_TOKEN}), compared in constant time. */
 public final class AdminAuth {

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * A request as endpoints see it: path ids, query parameters and the JSON body, each read through a validating

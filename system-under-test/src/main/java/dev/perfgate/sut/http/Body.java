@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perfgate.sut.contract.ApiException;
 
 /**
  * A JSON request body read field by field: each accessor checks presence, type and range, and answers a 400

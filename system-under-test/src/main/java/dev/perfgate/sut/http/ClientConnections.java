@@ -26,6 +26,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionProvider;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * The service's HTTP/1.1 connections, watched: what Helidon 4.5 leaves to the client.

@@ -15,6 +15,7 @@ import dev.perfgate.sut.domain.Paging;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
 import dev.perfgate.sut.domain.Written;
+import dev.perfgate.sut.contract.ApiException;
 
 /** Couples and everything hanging off them: budget, timeline, guests, tasks, bookings. */
 public final class ClientEndpoints {

@@ -21,6 +21,8 @@ import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.query.QueryMonitor;
 import dev.perfgate.sut.query.SlowStatements;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * The live streams (Server-Sent Events): an organization's dashboard figures, and the service's own performance

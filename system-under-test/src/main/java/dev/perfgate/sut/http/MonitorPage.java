@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import dev.perfgate.sut.contract.ApiException;
 
 /**
  * The browser monitor: one HTML page, its script and its stylesheet, read from the jar once. The page follows

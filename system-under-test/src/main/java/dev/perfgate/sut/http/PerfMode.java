@@ -1,6 +1,7 @@
 package dev.perfgate.sut.http;
 
 import java.util.Locale;
+import dev.perfgate.sut.contract.ApiException;
 
 /**
  * The optimization switch, {@code X-Perf-Mode}: {@code baseline} serves the same response the naive way

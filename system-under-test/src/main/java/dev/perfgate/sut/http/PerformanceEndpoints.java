@@ -19,6 +19,7 @@ import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.query.QueryInsights;
 import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.contract.ApiException;
 
 /** Health, performance metrics (JSON and Prometheus), the query report and the admin operations the harness uses. */
 public final class PerformanceEndpoints {

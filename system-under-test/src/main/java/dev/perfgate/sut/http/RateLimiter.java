@@ -21,6 +21,7 @@ import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.perfgate.sut.contract.ApiException;
 
 
 /**

@@ -27,6 +27,8 @@ import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.db.ConnectionGuard;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * Registers endpoints and wraps each one in the same instrumentation: request timing into its route's exact

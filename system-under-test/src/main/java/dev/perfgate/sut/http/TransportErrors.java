@@ -8,6 +8,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * JSON bodies for the errors Helidon answers itself, before any route runs (an undecodable URI, a malformed

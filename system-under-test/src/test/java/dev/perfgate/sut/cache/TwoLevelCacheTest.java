@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.perfgate.embedded.EmbeddedRedis;
-import dev.perfgate.sut.http.ApiException;
-import dev.perfgate.sut.http.Json;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 
 /**
  * The cache on a real Redis (embedded, started here): levels, single flight, tags across levels and nodes, lost

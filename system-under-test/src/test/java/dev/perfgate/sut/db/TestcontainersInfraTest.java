@@ -10,6 +10,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import dev.perfgate.sut.Http;
 import dev.perfgate.sut.Sut;
 import dev.perfgate.sut.SutConfig;
+import dev.perfgate.sut.db.InfraSettings;
 import dev.perfgate.sut.TestSut;
 
 /**
@@ -25,7 +26,7 @@ class TestcontainersInfraTest {
                 "SUT_TC_POSTGRES_IMAGE", "postgres:17-alpine", "SUT_SCALE", "0.005"));
         SutConfig config = TestSut.config(env);
         try (Sut sut = Sut.start(config)) {
-            assertThat(sut.infrastructure().kind()).isEqualTo(SutConfig.Infra.TESTCONTAINERS);
+            assertThat(sut.infrastructure().kind()).isEqualTo(InfraSettings.Kind.TESTCONTAINERS);
             assertThat(sut.infrastructure().redisUrl()).isPresent();
             Http http = new Http("http://127.0.0.1:" + sut.port());
             assertThat(http.get("/api/performance/health").status()).isEqualTo(200);

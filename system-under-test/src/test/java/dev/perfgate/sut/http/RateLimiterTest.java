@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import dev.perfgate.sut.contract.ApiException;
 
 /** The limiter on a clock the test moves, so refills are exact and nothing sleeps. */
 class RateLimiterTest {

@@ -1,4 +1,4 @@
-package dev.perfgate.sut.cache;
+package dev.perfgate.sut.domain;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
+import dev.perfgate.sut.cache.CacheName;
+import dev.perfgate.sut.cache.CacheTags;
+import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.domain.Analytics;
-import dev.perfgate.sut.domain.Vendors;
 
 /**
  * Optional start-up warm-up ({@code SUT_CACHE_WARMUP=true}): loads what the first minutes of traffic read hardest —

@@ -1,4 +1,4 @@
-package dev.perfgate.sut.http;
+package dev.perfgate.sut.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,8 +1,8 @@
-package dev.perfgate.sut.http;
+package dev.perfgate.sut.contract;
 
 /**
  * A request that cannot be served, carrying the contract's error body: {@code {"error", "message", "field"}}.
- * Thrown anywhere below a route; {@link Routes} turns it into the response.
+ * Thrown anywhere below a route; the HTTP layer ({@code Routes}) turns it into the response.
  */
 public class ApiException extends RuntimeException {
     private final int status;
