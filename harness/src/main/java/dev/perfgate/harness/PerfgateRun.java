@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import dev.perfgate.reports.Calibration;
 import dev.perfgate.reports.Check;
 import dev.perfgate.reports.Confirmation;
+import dev.perfgate.reports.FlameGraph;
 import dev.perfgate.reports.RegressionGate;
 import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.ResultFiles;
@@ -53,6 +54,10 @@ public final class PerfgateRun {
     private volatile String target = "";
     private volatile Map<String, Object> server;
     private volatile Function<ExactResults.Stalls, List<RunResult.CapacityLevel>> capacity;
+    /** The service's flight recording, once handed over; its flame graph is written beside the report. */
+    private volatile Path serviceRecording;
+    /** The flame graph page written from it, relative to the run directory, or null. */
+    private volatile String flameGraph;
 
     PerfgateRun(String simulation, String gatlingName, HarnessSettings settings) {
         this.simulation = simulation;
@@ -112,6 +117,24 @@ public final class PerfgateRun {
     }
 
     /**
+     * Returns the load generator's stalls measured so far: a capacity run judging its levels while it runs excludes
+     * them as the final verdict will.
+     */
+    public ExactResults.Stalls stallsSoFar() {
+        return ExactResults.Stalls.of(health.stalls());
+    }
+
+    /**
+     * Hands over a JDK Flight Recorder file of the service for this run (a service started with
+     * {@code -XX:StartFlightRecording}; the file must be complete, i.e. the service stopped or the recording dumped):
+     * its flame graph is written to {@code flamegraph.html} in the run directory, and the regression page links it
+     * beside every failed check, so that a regression comes with where the service's CPU went. Optional.
+     */
+    public void serviceProfile(Path jfr) {
+        this.serviceRecording = jfr;
+    }
+
+    /**
      * Declares the service's process when it runs on this machine (its children, such as an embedded database,
      * count with it): CPU used by neither it nor the load generator is then measured as competing work, and a run
      * with too much of it is invalid instead of a regression.
@@ -165,6 +188,7 @@ public final class PerfgateRun {
             return null;
         }
         List<RunResult.CapacityLevel> levels = capacity == null ? null : capacity.apply(stalls);
+        writeFlameGraph();
         RunValidity validity = health.validity(first + Math.round(budgets.warmUpSeconds() * 1000),
                 ExactResults.lastResponseMillis(), budgets.validity(),
                 requests.stream().mapToLong(RequestStats::injectorStalled).sum());
@@ -206,9 +230,40 @@ public final class PerfgateRun {
         return new Judged(judged, validity, baselineNote);
     }
 
-    /** One informational check per level: which budgets held there. Overload levels are expected to break them. */
+    /** Writes the flame graph of the service's recording, if one was handed over; a bad file is reported, not fatal. */
+    private void writeFlameGraph() {
+        Path jfr = serviceRecording;
+        if (jfr == null) {
+            return;
+        }
+        if (!Files.isRegularFile(jfr)) {
+            System.err.println("perfgate: no flame graph: the service's recording " + jfr + " was not written (did the"
+                    + " service stop cleanly?)");
+            return;
+        }
+        try {
+            long first = ExactResults.firstRequestMillis();
+            long last = ExactResults.lastResponseMillis();
+            String hottest = FlameGraph.write(jfr, runDir.resolve("flamegraph.html"), simulation + ": where the"
+                    + " service's CPU went", first < 0 ? null : Instant.ofEpochMilli(first),
+                    last < 0 ? null : Instant.ofEpochMilli(last));
+            flameGraph = "flamegraph.html";
+            System.out.println("perfgate: flame graph of the service: " + runDir.resolve("flamegraph.html")
+                    + (hottest == null ? " (no CPU samples)" : " (most CPU of its own: " + hottest + ")"));
+        } catch (RuntimeException e) {
+            System.err.println("perfgate: no flame graph: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The knee first (where the limit is and which budget broke first), then one informational check per level:
+     * which budgets held there. Overload levels are expected to break them.
+     */
     private static List<Check> capacityChecks(List<RunResult.CapacityLevel> levels) {
         List<Check> out = new ArrayList<>();
+        RunResult.Knee knee = RunResult.Knee.of(levels);
+        out.add(new Check("capacity", "knee", "requestsPerSecond", Double.NaN, knee.requestsPerSecond(),
+                knee.brokenAt() == null ? Check.Verdict.WARN : Check.Verdict.PASS, knee.describe()));
         for (RunResult.CapacityLevel l : levels) {
             out.add(new Check("capacity", "level " + Check.format(l.sessionsPerSecond()) + " sessions/s",
                     "budgetsHeld", 1, l.budgetsHeld() ? 1 : 0, l.budgetsHeld() ? Check.Verdict.PASS : Check.Verdict.WARN,
@@ -236,12 +291,7 @@ public final class PerfgateRun {
         if (levels != null) {
             checks.stream().filter(c -> c.group().equals("capacity"))
                     .forEach(c -> System.out.println("perfgate: capacity " + c.verdict() + " " + c.subject() + ": " + c.rule()));
-            double held = result.capacitySessionsPerSecond();
-            double top = levels.getLast().sessionsPerSecond();
-            System.out.printf(held >= top
-                    ? "perfgate: capacity: every budget held at every level, up to the plan's top of %s sessions/s;"
-                            + " the limit is higher (extend the plan to find it)%n"
-                    : "perfgate: capacity: every budget held up to %s sessions/s%n", Check.format(held));
+            System.out.println("perfgate: capacity knee: " + result.capacityKnee().describe());
         }
         System.out.println("perfgate: " + baselineNote);
         checks.stream().filter(Check::failed).forEach(c -> System.out.println("perfgate: FAILED " + c.describe()));
@@ -255,7 +305,8 @@ public final class PerfgateRun {
                 + settings.profile() + ".json"));
         ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, ExactResults.spanSeconds());
         ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), new ResultFiles.Page(title, checks,
-                gatlingLink, validity, notes, calibration, trendsPage == null ? null : trendsPage.toUri().toString()));
+                gatlingLink, validity, notes, calibration, trendsPage == null ? null : trendsPage.toUri().toString(),
+                flameGraph));
     }
 
     /**

@@ -108,12 +108,14 @@ public final class ResultFiles {
      * @param notes       lines under the verdict (attempts, baseline used)
      * @param calibration the gate's measured false-alarm rate and sensitivity for this profile, or null
      * @param trendsLink  the trend site's page for this run's environment, or null
+     * @param flameGraph  the service's flame graph for this run ({@link FlameGraph}), relative to the page, or null;
+     *                    linked in the verdict and beside every failed check
      */
     public record Page(String title, List<Check> checks, String gatlingReportLink, RunValidity validity,
-                       List<String> notes, Calibration.Result calibration, String trendsLink) {
+                       List<String> notes, Calibration.Result calibration, String trendsLink, String flameGraph) {
         public Page(String title, List<Check> checks, String gatlingReportLink, RunValidity validity,
                     List<String> notes, Calibration.Result calibration) {
-            this(title, checks, gatlingReportLink, validity, notes, calibration, null);
+            this(title, checks, gatlingReportLink, validity, notes, calibration, null, null);
         }
     }
 
@@ -144,6 +146,10 @@ public final class ResultFiles {
         if (page.trendsLink() != null) {
             h.append(" <a href=\"").append(xml(page.trendsLink())).append("\" id=\"trends\">trends over runs</a>");
         }
+        if (page.flameGraph() != null) {
+            h.append(" <a href=\"").append(xml(page.flameGraph()))
+                    .append("\" id=\"flamegraph\">where the service's CPU went</a>");
+        }
         h.append("</p>");
         if (page.validity() != null) {
             h.append("<p id=\"validity\">").append(xml(page.validity().describe())).append("</p>");
@@ -172,7 +178,11 @@ public final class ResultFiles {
                     .append("</td><td class=l>").append(c.metric()).append("</td><td>")
                     .append(Double.isNaN(c.expected()) ? "-" : Check.format(c.expected())).append("</td><td>")
                     .append(Check.format(c.actual())).append("</td><td>").append(delta).append("</td><td class=l>")
-                    .append(xml(c.rule())).append("</td></tr>");
+                    .append(xml(c.rule()));
+            if (c.failed() && page.flameGraph() != null) {
+                h.append(" <a class=profile href=\"").append(xml(page.flameGraph())).append("\">flame graph</a>");
+            }
+            h.append("</td></tr>");
         }
         h.append("</table></body></html>\n");
         writeString(file, h.toString());

@@ -38,6 +38,60 @@ public record RunResult(String simulation, String profile, String target, Instan
                                 List<String> breaches) {
     }
 
+    /**
+     * Where a capacity run found the service's limit: the highest level at which every budget held, in arrival rate
+     * and in the requests per second the service answered there, and the first level above it that broke a budget,
+     * with the budgets it broke. {@code brokenAt} is null when no level above the knee broke: the plan (or its
+     * ceiling) ended first and the real limit is higher.
+     *
+     * @param sessionsPerSecond the knee's arrival rate (0 when even the first level broke a budget)
+     * @param requestsPerSecond requests per second answered in the knee level's steady window
+     * @param brokenAt          the first level above the knee that broke a budget, or null
+     * @param brokenBelow       arrival rates below the knee that broke a budget although a higher one held (noise, a
+     *                          pause of the service or of the machine): named, not hidden
+     */
+    public record Knee(double sessionsPerSecond, double requestsPerSecond, CapacityLevel brokenAt,
+                       List<Double> brokenBelow) {
+
+        /** Finds the knee among a capacity run's levels (at least one). */
+        public static Knee of(List<CapacityLevel> levels) {
+            CapacityLevel knee = null;
+            for (CapacityLevel level : levels) {
+                if (level.budgetsHeld() && (knee == null || level.sessionsPerSecond() > knee.sessionsPerSecond())) {
+                    knee = level;
+                }
+            }
+            double kneeRate = knee == null ? 0 : knee.sessionsPerSecond();
+            CapacityLevel broken = levels.stream()
+                    .filter(l -> !l.budgetsHeld() && l.sessionsPerSecond() > kneeRate)
+                    .min(java.util.Comparator.comparingDouble(CapacityLevel::sessionsPerSecond)).orElse(null);
+            List<Double> below = levels.stream().filter(l -> !l.budgetsHeld() && l.sessionsPerSecond() < kneeRate)
+                    .map(CapacityLevel::sessionsPerSecond).toList();
+            return new Knee(kneeRate, knee == null ? 0 : knee.requestsPerSecond(), broken, below);
+        }
+
+        /** Returns one sentence: where the limit is and which budget broke first. */
+        public String describe() {
+            String held = sessionsPerSecond == 0 ? "no level held every budget"
+                    : String.format("every budget held at %s sessions/s (%s requests/s)%s",
+                    Check.format(sessionsPerSecond), Check.format(requestsPerSecond), brokenBelow.isEmpty() ? ""
+                            : " (and below it, but for " + String.join(", ", brokenBelow.stream().map(Check::format)
+                            .toList()) + " sessions/s, which broke one)");
+            return brokenAt == null
+                    ? held + "; no level above it broke one, so the limit is higher than the run went"
+                    : held + "; at " + Check.format(brokenAt.sessionsPerSecond()) + " sessions/s ("
+                    + Check.format(brokenAt.requestsPerSecond()) + " requests/s) first broke "
+                    + String.join(", ", brokenAt.breaches());
+        }
+    }
+
+    /** Returns where the capacity run found the limit, or null for a run that is not a capacity run. */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "capacityKnee", access =
+            com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    public Knee capacityKnee() {
+        return capacity == null || capacity.isEmpty() ? null : Knee.of(capacity);
+    }
+
     /** Returns the highest arrival rate at which every budget held, or 0 (also for runs that are not capacity runs). */
     public double capacitySessionsPerSecond() {
         return capacity == null ? 0 : capacity.stream().filter(CapacityLevel::budgetsHeld)

@@ -209,4 +209,46 @@ class RegressionGateTest {
         assertThat(Files.readString(dir.resolve("regression.html"))).contains("FAIL: 1 check(s) failed")
                 .contains("PeakDay &lt;ci&gt;").contains("<tr class=FAIL>").contains("href=\"../gatling/index.html\"");
     }
+
+    @Test
+    void aFailedCheckLinksTheServicesFlameGraph(@TempDir Path dir) throws Exception {
+        List<Check> checks = RegressionGate.compare(run(stats("budget", 30, 60, 0, 5, 3)),
+                run(stats("budget", 25, 50, 0, 5, 4)), T);
+        ResultFiles.writeRegressionPage(dir.resolve("regression.html"), new ResultFiles.Page("PeakDay", checks, null,
+                null, List.of(), null, null, "flamegraph.html"));
+        String page = Files.readString(dir.resolve("regression.html"));
+        assertThat(page).contains("id=\"flamegraph\"");
+        long failed = checks.stream().filter(Check::failed).count();
+        assertThat(failed).isPositive();
+        assertThat(page.split("class=profile href=\"flamegraph.html\"", -1)).hasSize((int) failed + 1);
+    }
+
+    @Test
+    void theKneeIsTheHighestLevelThatHeldWithTheFirstBrokenLevelAboveIt(@TempDir Path dir) throws Exception {
+        List<RunResult.CapacityLevel> levels = List.of(
+                new RunResult.CapacityLevel(50, 250, true, List.of()),
+                new RunResult.CapacityLevel(100, 490, false, List.of("client detail p99 130")), // a blip below
+                new RunResult.CapacityLevel(150, 740, true, List.of()),
+                new RunResult.CapacityLevel(200, 900, false, List.of("vendor search p95 260", "client list p95 240")),
+                new RunResult.CapacityLevel(250, 910, false, List.of("health p95 80")));
+        RunResult.Knee knee = RunResult.Knee.of(levels);
+        assertThat(knee.sessionsPerSecond()).isEqualTo(150);
+        assertThat(knee.requestsPerSecond()).isEqualTo(740);
+        assertThat(knee.brokenAt().sessionsPerSecond()).isEqualTo(200);
+        assertThat(knee.brokenBelow()).containsExactly(100.0);
+        assertThat(knee.describe()).contains("held at 150 sessions/s (740 requests/s) (and below it, but for 100"
+                        + " sessions/s, which broke one)")
+                .contains("at 200 sessions/s (900 requests/s) first broke vendor search p95 260, client list p95 240");
+
+        RunResult.Knee unreached = RunResult.Knee.of(levels.subList(0, 1));
+        assertThat(unreached.brokenAt()).isNull();
+        assertThat(unreached.describe()).contains("limit is higher");
+        assertThat(RunResult.Knee.of(levels.subList(1, 2)).describe()).startsWith("no level held every budget");
+
+        RunResult result = new RunResult("Capacity", "ci", "http://127.0.0.1:1", java.time.Instant.EPOCH, 60, null,
+                List.of(), List.of(), java.util.Map.of(), levels);
+        ResultFiles.write(dir.resolve("capacity.json"), result);
+        assertThat(Files.readString(dir.resolve("capacity.json"))).contains("\"capacityKnee\"");
+        assertThat(ResultFiles.read(dir.resolve("capacity.json"))).isEqualTo(result); // read back, knee ignored
+    }
 }

@@ -16,25 +16,55 @@ import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.RunResult;
 
 /**
- * A stepped arrival-rate plan: ramp to each level, hold it, and judge each level's steady window (its first
- * seconds excluded while queues settle) against the budgets. The capacity is the highest level at which every
- * budget held; the levels above it show how the service degrades.
+ * A stepped arrival-rate plan that looks for the knee: ramp to each level, hold it, and judge each level's steady
+ * window (its first seconds excluded while queues settle) against the budgets. Past the profile's listed levels the
+ * plan goes on by a quarter each step up to a ceiling, so a service faster than the list still shows where it
+ * stops; {@link KneeWatch} ends the run once two levels in a row have broken a budget. The knee is the highest
+ * level at which every budget held; the levels above it show how the service degrades.
  *
- * @param levels arrival rates in sessions per second, ascending
+ * @param levels arrival rates in sessions per second, ascending: the listed ones, then the extension to the ceiling
  * @param hold   how long each level is held
  * @param ramp   how long the rate takes to move between levels
  */
 public record Capacity(List<Double> levels, Duration hold, Duration ramp) {
 
-    /** Returns the plan of a profile: 10 → 50 → 100 → sustained → beyond in full, scaled down below it. */
-    public static Capacity of(Profile profile) {
+    /** Each level past the listed ones is this much higher than the one before. */
+    static final double GROWTH = 1.25;
+
+    /** The highest ceiling accepted: far above what one load generator can send. */
+    static final double MAX_CEILING = 10_000;
+
+    /**
+     * Returns the plan of a profile, its listed levels extended up to the ceiling (sessions per second; 0 for the
+     * profile's own: 3 for smoke, 600 for ci, 1,000 for full).
+     */
+    public static Capacity of(Profile profile, double ceiling) {
         return switch (profile) {
-            case SMOKE -> new Capacity(List.of(1.0, 3.0), Duration.ofSeconds(6), Duration.ofSeconds(2));
-            case CI -> new Capacity(List.of(10.0, 25.0, 50.0, 100.0, 150.0, 200.0), Duration.ofSeconds(20),
-                    Duration.ofSeconds(5));
-            case FULL -> new Capacity(List.of(10.0, 50.0, 100.0, 150.0, 200.0, 300.0), Duration.ofSeconds(60),
-                    Duration.ofSeconds(15));
+            case SMOKE -> extended(List.of(1.0, 3.0), ceiling == 0 ? 3 : ceiling, Duration.ofSeconds(6),
+                    Duration.ofSeconds(2));
+            case CI -> extended(List.of(25.0, 50.0, 100.0, 150.0, 200.0), ceiling == 0 ? 600 : ceiling,
+                    Duration.ofSeconds(20), Duration.ofSeconds(5));
+            case FULL -> extended(List.of(10.0, 50.0, 100.0, 150.0, 200.0, 300.0), ceiling == 0 ? 1000 : ceiling,
+                    Duration.ofSeconds(60), Duration.ofSeconds(15));
         };
+    }
+
+    /** Returns the listed levels up to the ceiling, then steps of {@link #GROWTH} up to it, the ceiling last. */
+    static Capacity extended(List<Double> listed, double ceiling, Duration hold, Duration ramp) {
+        if (!(ceiling >= listed.getFirst()) || ceiling > MAX_CEILING) {
+            throw new IllegalArgumentException("capacityCeiling was " + Check.format(ceiling) + " sessions/s, must be"
+                    + " from the first level (" + Check.format(listed.getFirst()) + ") to " + Check.format(MAX_CEILING));
+        }
+        List<Double> levels = new ArrayList<>(listed.stream().filter(l -> l <= ceiling).toList());
+        double next = levels.getLast() * GROWTH;
+        while (next < ceiling) {
+            levels.add(next >= 10 ? Math.round(next) : Math.round(next * 10) / 10.0);
+            next = levels.getLast() * GROWTH;
+        }
+        if (levels.getLast() < ceiling) {
+            levels.add(ceiling);
+        }
+        return new Capacity(List.copyOf(levels), hold, ramp);
     }
 
     /** Returns the Gatling injection steps: ramp, hold, ramp, hold, ... then ramp down to 0. */
@@ -50,21 +80,38 @@ public record Capacity(List<Double> levels, Duration hold, Duration ramp) {
         return steps.toArray(OpenInjectionStep[]::new);
     }
 
-    /** Judges each level's steady window, measured from the first request of the run. */
-    public List<RunResult.CapacityLevel> evaluate(long firstRequestMillis, Budgets budgets, ExactResults.Stalls stalls) {
+    /** Returns when level i's steady window starts and ends (epoch ms), for a run whose first request was at first. */
+    long[] window(int i, long firstRequestMillis) {
+        long levelStart = firstRequestMillis + (i + 1) * ramp.toMillis() + i * hold.toMillis();
+        return new long[] {levelStart + settle(), levelStart + hold.toMillis()};
+    }
+
+    private long settle() {
+        return Math.min(hold.toMillis() / 4, 5_000);
+    }
+
+    /** Judges level i's steady window against the budgets, the load generator's stalls excluded. */
+    RunResult.CapacityLevel judge(int i, long firstRequestMillis, Budgets budgets, ExactResults.Stalls stalls) {
+        long[] w = window(i, firstRequestMillis);
+        List<RequestStats> window = ExactResults.window(w[0], w[1], budgets.requests(), stalls);
+        List<String> breaches = budgets.check(window).stream()
+                .filter(c -> c.verdict() == Check.Verdict.FAIL)
+                .map(c -> c.subject() + " " + c.metric() + " " + Check.format(c.actual())).toList();
+        double seconds = (w[1] - w[0]) / 1000.0;
+        double requests = window.stream().mapToLong(RequestStats::count).sum() / Math.max(1, Math.floor(seconds));
+        return new RunResult.CapacityLevel(levels.get(i), Math.round(requests * 10) / 10.0, breaches.isEmpty(),
+                breaches);
+    }
+
+    /**
+     * Judges every level whose steady window the run finished (a run stopped at the knee leaves the rest out),
+     * measured from the first request of the run.
+     */
+    public List<RunResult.CapacityLevel> evaluate(long firstRequestMillis, long lastResponseMillis, Budgets budgets,
+                                                  ExactResults.Stalls stalls) {
         List<RunResult.CapacityLevel> out = new ArrayList<>();
-        long settle = Math.min(hold.toMillis() / 4, 5_000);
-        long t = firstRequestMillis;
-        for (double level : levels) {
-            t += ramp.toMillis();
-            List<RequestStats> window = ExactResults.window(t + settle, t + hold.toMillis(), budgets.requests(), stalls);
-            t += hold.toMillis();
-            List<String> breaches = budgets.check(window).stream()
-                    .filter(c -> c.verdict() == Check.Verdict.FAIL)
-                    .map(c -> c.subject() + " " + c.metric() + " " + Check.format(c.actual())).toList();
-            double seconds = (hold.toMillis() - settle) / 1000.0;
-            double requests = window.stream().mapToLong(RequestStats::count).sum() / Math.max(1, Math.floor(seconds));
-            out.add(new RunResult.CapacityLevel(level, Math.round(requests * 10) / 10.0, breaches.isEmpty(), breaches));
+        for (int i = 0; i < levels.size() && window(i, firstRequestMillis)[1] <= lastResponseMillis; i++) {
+            out.add(judge(i, firstRequestMillis, budgets, stalls));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package dev.perfgate.load.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +26,7 @@ public final class Run {
     private final int port;
     private final ServiceClient service;
     private SutProcess sut;
+    private boolean profileService;
 
     public Run(Settings settings) {
         this.settings = settings;
@@ -54,7 +56,7 @@ public final class Run {
                 System.out.printf("perfgate: starting the service (scale %s) in its own JVM on %s%n",
                         settings.profile().scale(), baseUrl);
                 sut = SutProcess.start(settings.sutDir(), port, settings.profile().scale(), ADMIN_TOKEN,
-                        settings.sutEnv(), perfgate.runDir().resolve("service.log"));
+                        settings.sutEnv(), perfgate.runDir().resolve("service.log"), recording(perfgate));
                 perfgate.serviceProcesses(sut.processes()); // CPU of neither it nor Gatling is other work competing
             }
             feeds.discover(baseUrl);
@@ -67,8 +69,15 @@ public final class Run {
     }
 
     /** Makes this a capacity run: the harness judges the budgets per level of the plan. */
-    public void measureCapacity(Capacity plan, PerfgateRun perfgate) {
-        perfgate.capacity(stalls -> plan.evaluate(ExactResults.firstRequestMillis(), perfgate.budgets(), stalls));
+    public KneeWatch measureCapacity(Capacity plan, PerfgateRun perfgate) {
+        KneeWatch watch = new KneeWatch(plan, perfgate);
+        perfgate.capacity(stalls -> {
+            watch.close();
+            return plan.evaluate(ExactResults.firstRequestMillis(), ExactResults.lastResponseMillis(),
+                    perfgate.budgets(), stalls);
+        });
+        profileService = true; // where the knee is comes with where the service's CPU went there
+        return watch;
     }
 
     /** Hands the service's own figures to the harness and stops the service. */
@@ -80,8 +89,17 @@ public final class Run {
         server.put("queries", service.getForReport("/api/performance/queries"));
         perfgate.serverFigures(server);
         if (sut != null) {
-            sut.close();
+            sut.close(); // a flight recording is written as the service exits
+            Path recording = recording(perfgate);
+            if (recording != null) {
+                perfgate.serviceProfile(recording);
+            }
         }
+    }
+
+    /** Returns where the service's flight recording goes, or null when it is not profiled. */
+    private Path recording(PerfgateRun perfgate) {
+        return profileService || settings.profileService() ? perfgate.runDir().resolve("service.jfr") : null;
     }
 
     private void post(String path) {

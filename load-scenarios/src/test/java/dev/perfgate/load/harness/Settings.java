@@ -17,9 +17,13 @@ import java.util.Set;
  *                  must catch (tests, and anyone who wants to see the gate fail)
  * @param sutEnv    extra settings for the service the harness starts ({@code -DsutEnv=SUT_CACHE_ENABLED=false,...}),
  *                  e.g. to measure it without its cache
+ * @param capacityCeiling the highest arrival rate a capacity run tries, sessions/s ({@code -DcapacityCeiling=});
+ *                  0 for the profile's own
+ * @param profileService whether the service the harness starts records a flight recording, drawn as a flame graph
+ *                  beside the report ({@code -DprofileService=true}; capacity runs always do)
  */
 public record Settings(Profile profile, Optional<URI> target, Set<String> regress, Path root, Path sutDir,
-                       Map<String, String> sutEnv) {
+                       Map<String, String> sutEnv, double capacityCeiling, boolean profileService) {
 
     /** Reads and validates the settings of this Gatling JVM. */
     public static Settings fromSystemProperties() {
@@ -50,6 +54,19 @@ public record Settings(Profile profile, Optional<URI> target, Set<String> regres
             }
             sutEnv.put(kv[0], kv[1]);
         }
-        return new Settings(profile, target, regress, root, root.resolve("system-under-test"), Map.copyOf(sutEnv));
+        String rawCeiling = System.getProperty("perfgate.capacityCeiling", "").strip();
+        double ceiling;
+        try {
+            ceiling = rawCeiling.isEmpty() ? 0 : Double.parseDouble(rawCeiling);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("capacityCeiling was \"" + rawCeiling + "\", must be a number of"
+                    + " sessions per second");
+        }
+        String rawProfile = System.getProperty("perfgate.profileService", "").strip();
+        if (!Set.of("", "true", "false").contains(rawProfile)) {
+            throw new IllegalArgumentException("profileService was \"" + rawProfile + "\", must be true or false");
+        }
+        return new Settings(profile, target, regress, root, root.resolve("system-under-test"), Map.copyOf(sutEnv),
+                ceiling, rawProfile.equals("true"));
     }
 }

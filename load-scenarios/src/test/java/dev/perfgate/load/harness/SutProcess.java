@@ -38,13 +38,22 @@ public final class SutProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the service on a port with the given data scale and waits for health 200. */
+    /**
+     * Starts the service on a port with the given data scale and waits for health 200.
+     *
+     * @param recording where the service writes a JDK Flight Recording (profile settings: CPU samples every 10 ms)
+     *                  when it exits, or null for none
+     */
     public static SutProcess start(Path sutDir, int port, double scale, String adminToken, java.util.Map<String, String> env,
-                                   Path log) throws IOException {
+                                   Path log, Path recording) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // native access: the response codecs (zstd-jni, brotli4j) load native libraries
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xms512m", "-Xmx1g", "-XX:+UseG1GC",
                 "--enable-native-access=ALL-UNNAMED"));
+        if (recording != null) {
+            Files.createDirectories(recording.toAbsolutePath().getParent());
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        }
         Path classes = sutDir.resolve("target").resolve("classes");
         Path classpathFile = sutDir.resolve("target").resolve("runtime-classpath.txt");
         Path jar = sutDir.resolve("target").resolve("system-under-test.jar");

@@ -16,12 +16,12 @@ import java.util.regex.Pattern;
  * once the page's scripts have run (the page writes what it drew into data attributes of its body). {@code .ci/run}
  * installs chromium where it is missing; without one the browser tests skip and say why.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
     /** The browser's path, or null. */
-    static String find() {
+    public static String find() {
         for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -31,10 +31,10 @@ final class HeadlessChromium {
     }
 
     /** What the page left in the DOM, and what the browser logged. */
-    record Page(String dom, String log, Map<String, String> body) {
+    public record Page(String dom, String log, Map<String, String> body) {
     }
 
-    static Page load(Path html, Path workDir) throws IOException, InterruptedException {
+    public static Page load(Path html, Path workDir) throws IOException, InterruptedException {
         Path log = workDir.resolve("chromium.log");
         Path profile = Files.createDirectories(workDir.resolve("chromium-profile"));
         Process p = new ProcessBuilder(find(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
