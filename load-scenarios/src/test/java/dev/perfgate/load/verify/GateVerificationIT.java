@@ -23,8 +23,8 @@ import dev.perfgate.reports.RunResult;
  * Reads what the smoke and proof runs of {@code ./mvnw verify} wrote (see load-scenarios/pom.xml): every scenario
  * ran with every file written, the unchanged run passed against its fresh baseline, the run with the injected
  * regression failed naming exactly that route, the service's injected faults failed naming their requests after a
- * confirmation run, a load generator stopped for a second made an invalid run and no regression, and one summary
- * table lists every simulation.
+ * confirmation run, a load generator stopped for a second made an invalid run and no regression, one summary
+ * table lists every simulation, and the capacity run with a slowed route stopped at its knee with a flame graph.
  */
 class GateVerificationIT {
     private static final Path DIR = Path.of(System.getProperty("perfgate.verifyDir", "target/verify"));
@@ -173,5 +173,34 @@ class GateVerificationIT {
         assertThat(rows).extracting(r -> r[5]).containsExactly("PASS", "PASS", "FAIL", "PASS", "FAIL",
                 rows.get(5)[5].equals("PASS") ? "PASS" : "INVALID");
         assertThat(rows.get(4)[4]).isEqualTo("2"); // the faults run was confirmed by a second attempt
+    }
+
+    @Test
+    void capacity_stopsAfterTwoBrokenLevels_namesTheKnee_andDrawsTheServicesFlameGraph() throws IOException {
+        Path run = latestRun("proof-capacity");
+        RunResult result = ResultFiles.read(run.resolve("results.json"));
+        List<RunResult.CapacityLevel> levels = result.capacity();
+        assertThat(levels).as("levels judged").hasSizeGreaterThanOrEqualTo(2);
+        // the load stopped after the first two broken levels in a row: nothing was judged after them
+        int firstPair = -1;
+        for (int i = 1; i < levels.size() && firstPair < 0; i++) {
+            if (!levels.get(i - 1).budgetsHeld() && !levels.get(i).budgetsHeld()) {
+                firstPair = i;
+            }
+        }
+        assertThat(firstPair).as("two broken levels in a row: %s", levels).isPositive();
+        assertThat(levels).hasSize(firstPair + 1);
+        assertThat(levels.getLast().sessionsPerSecond()).isLessThan(60); // the ceiling was never reached
+        assertThat(levels).anySatisfy(l -> assertThat(l.breaches()).anyMatch(b -> b.startsWith("notifications p")));
+
+        RunResult.Knee knee = result.capacityKnee();
+        assertThat(knee.brokenAt()).isNotNull();
+        assertThat(knee.sessionsPerSecond()).isLessThan(knee.brokenAt().sessionsPerSecond());
+        assertThat(Files.readString(run.resolve("results.json"))).contains("\"capacityKnee\"");
+        assertThat(Files.readString(run.resolve("regression.html"))).contains("knee").contains("id=\"flamegraph\"");
+
+        assertThat(run.resolve("service.jfr")).isNotEmptyFile();
+        String flame = Files.readString(run.resolve("flamegraph.html"));
+        assertThat(flame).contains("Most CPU of its own").contains("dev.perfgate.sut.http.Routes");
     }
 }
