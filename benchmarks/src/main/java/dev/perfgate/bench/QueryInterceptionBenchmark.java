@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import net.ttddyy.dsproxy.ExecutionInfo;
 import net.ttddyy.dsproxy.QueryInfo;
 import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+import net.ttddyy.dsproxy.listener.QueryExecutionListener;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,7 +31,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.perfgate.embedded.EmbeddedPostgres;
 import dev.perfgate.analyzer.Fingerprint;
+import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * What the query monitor costs per statement: a primary-key SELECT on raw pgjdbc beside the same SELECT through
@@ -53,7 +55,6 @@ public class QueryInterceptionBenchmark {
 
     private EmbeddedPostgres pg;
     private DataSource raw;
-    private DataSource monitored;
     private QueryMonitor monitor;
 
     @Setup(Level.Trial)
@@ -71,7 +72,6 @@ public class QueryInterceptionBenchmark {
                     + " 'v' || g || '@x.example', now() FROM generate_series(1, 10000) g; ANALYZE vendors");
         }
         monitor = new QueryMonitor(5, new SimpleMeterRegistry(), null);
-        monitored = ProxyDataSourceBuilder.create("bench", raw).listener(monitor).build();
     }
 
     @TearDown(Level.Trial)
@@ -84,18 +84,21 @@ public class QueryInterceptionBenchmark {
     public static class Connections {
         Connection rawConnection;
         Connection monitoredConnection;
+        /** The request the monitored statements are filed under, as the service's borrow wraps them. */
+        final RequestContext request = RequestContext.of("GET /api/vendors/{id}");
+        QueryExecutionListener listener;
         long id;
 
         @Setup(Level.Trial)
         public void open(QueryInterceptionBenchmark b) throws SQLException {
             rawConnection = b.raw.getConnection();
-            monitoredConnection = b.monitored.getConnection();
-            b.monitor.begin("GET /api/vendors/{id}");
+            listener = b.monitor.listenerFor(request);
+            monitoredConnection = Database.watched(b.raw.getConnection(), "read", listener);
         }
 
         @TearDown(Level.Trial)
         public void close(QueryInterceptionBenchmark b) throws SQLException {
-            b.monitor.end();
+            b.monitor.end(request);
             rawConnection.close();
             monitoredConnection.close();
         }
@@ -126,6 +129,12 @@ public class QueryInterceptionBenchmark {
         return select(c.monitoredConnection, c.nextId());
     }
 
+    /** What each borrow adds: wrapping the pooled connection with a listener bound to its request. */
+    @Benchmark
+    public Connection wrapPerBorrow(Connections c) {
+        return Database.watched(c.rawConnection, "read", c.listener);
+    }
+
     /** The listener's own work for one statement, without the database. */
     @State(Scope.Thread)
     public static class Synthetic {
@@ -144,22 +153,25 @@ public class QueryInterceptionBenchmark {
             queries = List.of(query);
         }
 
+        final RequestContext request = RequestContext.of("GET /api/vendors/{id}");
+        QueryExecutionListener listener;
+
         /** Runs inside a request, so per-request attribution is part of the measured work. */
         @Setup(Level.Trial)
         public void beginRequest(QueryInterceptionBenchmark b) {
-            b.monitor.begin("GET /api/vendors/{id}");
+            listener = b.monitor.listenerFor(request);
         }
 
         @TearDown(Level.Trial)
         public void endRequest(QueryInterceptionBenchmark b) {
-            b.monitor.end();
+            b.monitor.end(request);
         }
     }
 
     @Benchmark
     public void listenerOnly(Synthetic s) {
-        monitor.beforeQuery(s.execution, s.queries);
-        monitor.afterQuery(s.execution, s.queries);
+        s.listener.beforeQuery(s.execution, s.queries);
+        s.listener.afterQuery(s.execution, s.queries);
     }
 
     @Benchmark

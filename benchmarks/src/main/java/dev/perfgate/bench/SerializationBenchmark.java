@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.perfgate.sut.domain.Vendors;
 import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.domain.Vendors;
 
 /**
  * Writing a typical list response — a vendor search page of 100 as the service answers it — with Jackson databind

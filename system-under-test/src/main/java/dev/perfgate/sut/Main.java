@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.perfgate.analyzer.AnalyzeCommand;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.db.Infrastructure;
 import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.monitor.Monitor;
-import dev.perfgate.analyzer.AnalyzeCommand;
 import dev.perfgate.sut.query.QueryMonitor;
 
 /**

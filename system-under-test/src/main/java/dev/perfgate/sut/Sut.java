@@ -10,6 +10,8 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 
+import dev.perfgate.analyzer.QueryAnalyzer;
+import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.db.Infrastructure;
 import dev.perfgate.sut.db.Migrations;
@@ -17,31 +19,29 @@ import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.domain.Bookings;
 import dev.perfgate.sut.domain.Budgets;
+import dev.perfgate.sut.domain.CacheWarmup;
 import dev.perfgate.sut.domain.Clients;
 import dev.perfgate.sut.domain.Guests;
 import dev.perfgate.sut.domain.Notifications;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
 import dev.perfgate.sut.domain.Vendors;
-import dev.perfgate.sut.domain.CacheWarmup;
-import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.http.AdminAuth;
 import dev.perfgate.sut.http.CachedReads;
 import dev.perfgate.sut.http.CatalogEndpoints;
 import dev.perfgate.sut.http.ClientConnections;
 import dev.perfgate.sut.http.ClientEndpoints;
 import dev.perfgate.sut.http.ExportEndpoints;
+import dev.perfgate.sut.http.Faults;
 import dev.perfgate.sut.http.LiveEndpoints;
 import dev.perfgate.sut.http.MonitorPage;
 import dev.perfgate.sut.http.PerformanceEndpoints;
 import dev.perfgate.sut.http.RateLimiter;
 import dev.perfgate.sut.http.ResponseEncoding;
-import dev.perfgate.sut.http.Faults;
 import dev.perfgate.sut.http.Routes;
 import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
-import dev.perfgate.analyzer.QueryAnalyzer;
 import dev.perfgate.sut.query.QueryInsights;
 import dev.perfgate.sut.query.QueryMonitor;
 import dev.perfgate.sut.query.SlowStatements;
@@ -176,7 +176,7 @@ public final class Sut implements AutoCloseable {
         CachedReads reads = new CachedReads(cache);
         ResponseEncoding encoding = new ResponseEncoding(config.compression(), config.compressionMinBytes());
         Routes routes = new Routes(routing, stats, queries, connections, config.maxBodyBytes(), encoding, limiter,
-                config.slowRequestMs(), Faults.parse(config.faults()), () -> db.read(c -> {
+                config.slowRequestMs(), Faults.parse(config.faults()), request -> db.read(request, c -> {
                     try (var statement = c.createStatement()) {
                         statement.execute("SELECT 1"); // the statement@ fault: one query more, as a lost batch adds
                     }

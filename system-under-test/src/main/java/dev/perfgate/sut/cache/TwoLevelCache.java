@@ -29,6 +29,7 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * A read-through two-level cache: Caffeine in the process (L1), Redis through Lettuce (L2), the database behind.
@@ -61,15 +62,17 @@ public final class TwoLevelCache implements AutoCloseable {
     /** L1 lifetime while Redis is unreachable. */
     static final Duration DEGRADED_L1_TTL = Duration.ofSeconds(1);
     private static final double REFRESH_AHEAD = 0.8;
-    private static final ThreadLocal<Level> LAST = new ThreadLocal<>();
 
     /** Where a value came from. */
     public enum Level { L1, L2, LOAD, BYPASS }
 
-    /** Loads a value from the source of truth. */
+    /**
+     * Loads a value from the source of truth, for the request that missed (or for a background refresh ahead of
+     * expiry, with a context of its own): its statements are that work's.
+     */
     @FunctionalInterface
     public interface Loader {
-        Object load() throws Exception;
+        Object load(RequestContext request) throws Exception;
     }
 
     /** Time, replaceable in tests: monotonic nanos for L1 ages, wall millis for L2 expiry. */
@@ -246,23 +249,12 @@ public final class TwoLevelCache implements AutoCloseable {
         register(registry);
     }
 
-    /** Returns the level the last {@link #get} on this thread was served from, and forgets it. */
-    public static Level takeLastLevel() {
-        Level level = LAST.get();
-        LAST.remove();
-        return level;
-    }
-
-    /** Marks the current request as served without the cache (baseline mode or cache off). */
-    public static void markBypass() {
-        LAST.set(Level.BYPASS);
-    }
-
     /**
-     * Returns the value for a key: from L1, L2 or the loader. A loader's 404 ({@link ApiException}) is cached as a
-     * negative entry and thrown again on hits.
+     * Returns the value for a key: from L1, L2 or the loader, and records in the request which level answered. A
+     * loader's 404 ({@link ApiException}) is cached as a negative entry and thrown again on hits.
      */
-    public Object get(CacheName name, String key, List<String> tags, Loader loader) throws Exception {
+    public Object get(RequestContext request, CacheName name, String key, List<String> tags, Loader loader)
+            throws Exception {
         Region r = regions.get(name);
         // the hit path allocates nothing and reads no clock but the coarse one; one hit in 64 is timed, and every
         // one of a region's first hits, so that its latency is reported from the start
@@ -276,7 +268,7 @@ public final class TwoLevelCache implements AutoCloseable {
                 if (age >= REFRESH_AHEAD * e.l1TtlNanos && !e.refreshing.get()) {
                     maybeRefresh(r, key, withAll(tags), loader, e);
                 }
-                LAST.set(Level.L1);
+                request.cacheOutcome("L1");
                 r.l1Served.increment();
                 if (timed) {
                     r.l1Latency.recordValue(Math.max(0, (clock.nanos() - hitStart) / 1000));
@@ -287,24 +279,25 @@ public final class TwoLevelCache implements AutoCloseable {
                 return e.value;
             }
         }
-        return getSlow(r, key, withAll(tags), loader);
+        return getSlow(request, r, key, withAll(tags), loader);
     }
 
     /** Everything but a plain L1 hit: a load in flight, a stale or negative entry, L2, the loader. */
-    private Object getSlow(Region r, String key, String[] allTags, Loader loader) throws Exception {
+    private Object getSlow(RequestContext request, Region r, String key, String[] allTags, Loader loader)
+            throws Exception {
         long start = clock.nanos();
         for (int attempt = 0; attempt < 8; attempt++) {
             CompletableFuture<Entry> cached = r.l1.getIfPresent(key);
             if (cached != null) {
                 if (!cached.isDone()) {
                     Entry e = await(cached);
-                    return served(r, Level.LOAD, start, e);
+                    return served(request, r, Level.LOAD, start, e);
                 }
                 if (!cached.isCompletedExceptionally()) {
                     Entry e = cached.join();
                     if (live(r, e) && valid(e)) {
                         maybeRefresh(r, key, allTags, loader, e);
-                        return served(r, Level.L1, start, e);
+                        return served(request, r, Level.L1, start, e);
                     }
                     r.l1.asMap().remove(key, cached);
                 }
@@ -317,7 +310,7 @@ public final class TwoLevelCache implements AutoCloseable {
             Level[] level = new Level[1];
             Entry e;
             try {
-                e = loadThroughL2(r, key, allTags, loader, level);
+                e = loadThroughL2(request, r, key, allTags, loader, level);
                 mine.complete(e);
             } catch (Throwable t) {
                 r.l1.asMap().remove(key, mine);
@@ -327,15 +320,15 @@ public final class TwoLevelCache implements AutoCloseable {
                 mine.completeExceptionally(new LoadFailed(t));
                 throw t;
             }
-            return served(r, level[0], start, e);
+            return served(request, r, level[0], start, e);
         }
         // the key kept changing under us: load without caching rather than spin
         Level[] level = new Level[1];
-        return served(r, Level.LOAD, start, load(r, key, allTags, loader, level));
+        return served(request, r, Level.LOAD, start, load(request, r, key, allTags, loader, level));
     }
 
-    private Object served(Region r, Level level, long start, Entry e) {
-        LAST.set(level);
+    private Object served(RequestContext request, Region r, Level level, long start, Entry e) {
+        request.cacheOutcome(level.name());
         r.served.get(level).increment();
         // the path that gets here has read the clock already: it is timed every time (only plain L1 hits sample)
         r.latency.get(level).recordValue(Math.max(0, (clock.nanos() - start) / 1000));
@@ -471,7 +464,7 @@ public final class TwoLevelCache implements AutoCloseable {
         r.refreshes.increment();
         Thread.ofVirtual().name("perfgate-cache-refresh").start(() -> {
             try {
-                Entry fresh = load(r, key, tags, loader, new Level[1]);
+                Entry fresh = load(RequestContext.background("cache refresh"), r, key, tags, loader, new Level[1]);
                 r.l1.put(key, CompletableFuture.completedFuture(fresh));
             } catch (Exception failure) {
                 e.refreshing.set(false); // the old value stays until it expires; the next read tries again
@@ -479,7 +472,8 @@ public final class TwoLevelCache implements AutoCloseable {
         });
     }
 
-    private Entry loadThroughL2(Region r, String key, String[] tags, Loader loader, Level[] level) throws Exception {
+    private Entry loadThroughL2(RequestContext request, Region r, String key, String[] tags, Loader loader,
+                                Level[] level) throws Exception {
         if (l2Usable()) {
             try {
                 byte[] bytes = redis.get(r.name.id(), key);
@@ -496,17 +490,18 @@ public final class TwoLevelCache implements AutoCloseable {
             }
             r.l2Misses.increment();
         }
-        return load(r, key, tags, loader, level);
+        return load(request, r, key, tags, loader, level);
     }
 
     /** Loads from the source and writes L2; the tag versions are read before the load. */
-    private Entry load(Region r, String key, String[] tags, Loader loader, Level[] level) throws Exception {
+    private Entry load(RequestContext request, Region r, String key, String[] tags, Loader loader, Level[] level)
+            throws Exception {
         long[] versions = currentVersions(tags);
         long start = System.nanoTime();
         Object value;
         boolean negative = false;
         try {
-            value = loader.load();
+            value = loader.load(request);
         } catch (ApiException e) {
             if (e.status() != 404) {
                 throw e;

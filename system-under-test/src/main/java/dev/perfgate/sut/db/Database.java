@@ -9,21 +9,24 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+import net.ttddyy.dsproxy.ConnectionInfo;
+import net.ttddyy.dsproxy.listener.QueryExecutionListener;
+import net.ttddyy.dsproxy.proxy.ProxyConfig;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * The two HikariCP pools: writes go to the primary, reads to the replica (the primary unless
- * {@code SUT_DB_READ_URL} names one). Both are wrapped by datasource-proxy so that the {@link QueryMonitor} sees every
- * statement; the raw pools stay reachable for pool metrics and health.
+ * {@code SUT_DB_READ_URL} names one). Every connection borrowed for work is wrapped by datasource-proxy with a
+ * listener bound to the {@link RequestContext} of that work, so that the {@link QueryMonitor} sees every statement
+ * and files it under its request; the raw pools stay reachable for pool metrics and health.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource writePool;
     private final HikariDataSource readPool;
-    private final DataSource writes;
-    private final DataSource reads;
+    private final QueryMonitor monitor;
     private final ConnectionGuard writeGuard;
     private final ConnectionGuard readGuard;
 
@@ -31,8 +34,7 @@ public final class Database implements AutoCloseable {
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
         this.writePool = pool("perfgate-write", infra.primaryUrl(), config.writePoolSize(), false, config, metrics);
         this.readPool = pool("perfgate-read", infra.readUrl(), config.readPoolSize(), true, config, metrics);
-        this.writes = ProxyDataSourceBuilder.create("write", writePool).listener(monitor).build();
-        this.reads = ProxyDataSourceBuilder.create("read", readPool).listener(monitor).build();
+        this.monitor = monitor;
         this.writeGuard = new ConnectionGuard("primary", writePool);
         this.readGuard = hasReplica() ? new ConnectionGuard("replica", readPool) : writeGuard;
     }
@@ -109,9 +111,9 @@ public final class Database implements AutoCloseable {
      * Runs work in one write transaction, committing on success and rolling back on any exception. While the
      * primary is known to be down it fails at once (see {@link ConnectionGuard}).
      */
-    public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    public <T> T inTransaction(RequestContext request, SqlWork<T> work) throws SQLException {
         writeGuard.ensureReachable();
-        try (Connection c = writes.getConnection()) {
+        try (Connection c = monitored(writePool, "write", request)) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -131,23 +133,49 @@ public final class Database implements AutoCloseable {
     }
 
     /** Borrows a monitored read connection the caller closes (a streaming export holds one for the whole stream). */
-    public Connection readConnection() throws SQLException {
+    public Connection readConnection(RequestContext request) throws SQLException {
         readGuard.ensureReachable();
         try {
-            return reads.getConnection();
+            return monitored(readPool, "read", request);
         } catch (SQLException e) {
             throw readGuard.observe(e);
         }
     }
 
     /** Runs read-only work on a read connection; fails at once while the read database is known to be down. */
-    public <T> T read(SqlWork<T> work) throws SQLException {
+    public <T> T read(RequestContext request, SqlWork<T> work) throws SQLException {
         readGuard.ensureReachable();
-        try (Connection c = reads.getConnection()) {
+        try (Connection c = monitored(readPool, "read", request)) {
             return work.run(c);
         } catch (SQLException e) {
             throw readGuard.observe(e);
         }
+    }
+
+    /**
+     * Borrows a pooled connection and wraps it so that its statements are filed under the request: what
+     * datasource-proxy's own data source does per borrow, with a listener of this request instead of a shared one.
+     */
+    private Connection monitored(HikariDataSource pool, String name, RequestContext request) throws SQLException {
+        Connection raw = pool.getConnection();
+        try {
+            return watched(raw, name, monitor.listenerFor(request));
+        } catch (RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Wraps a connection so that a listener sees its statements (public so that the interception benchmark measures
+     * exactly what each borrow costs).
+     */
+    public static Connection watched(Connection raw, String name, QueryExecutionListener listener) {
+        ProxyConfig config = ProxyConfig.Builder.create().dataSourceName(name).queryListener(listener).build();
+        ConnectionInfo info = new ConnectionInfo();
+        info.setDataSourceName(name);
+        info.setConnectionId(config.getConnectionIdManager().getId(raw));
+        return config.getJdbcProxyFactory().createConnection(raw, info, config);
     }
 
     /**

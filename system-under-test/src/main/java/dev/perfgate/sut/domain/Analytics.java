@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /** An organization's dashboard and vendor analytics: aggregate queries over its couples. */
 public final class Analytics {
@@ -45,8 +46,8 @@ public final class Analytics {
     }
 
     /** Returns the planner's dashboard: pipeline by status, upcoming weddings, bookings revenue, budget, tasks. */
-    public Map<String, Object> dashboard(long orgId) throws SQLException {
-        return db.read(c -> {
+    public Map<String, Object> dashboard(RequestContext request, long orgId) throws SQLException {
+        return db.read(request, c -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("organization", organization(c, orgId));
             Map<String, Long> byStatus = new LinkedHashMap<>();
@@ -84,8 +85,8 @@ public final class Analytics {
     }
 
     /** Returns the organization's top vendors by bookings and its spend per category. */
-    public Map<String, Object> vendors(long orgId) throws SQLException {
-        return db.read(c -> {
+    public Map<String, Object> vendors(RequestContext request, long orgId) throws SQLException {
+        return db.read(request, c -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("organization", organization(c, orgId));
             body.put("topVendors", Rows.all(c, "SELECT v.id, v.name, v.category, v.city, v.rating, count(*),"

@@ -9,8 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /** Vendor bookings of a couple. */
 public final class Bookings {
@@ -35,9 +36,9 @@ public final class Bookings {
      * Books a vendor for a couple (on the wedding date unless another is given) and records the analytics event.
      * A second active booking of the same vendor answers 409.
      */
-    public Written<Booking> create(long clientId, long vendorId, LocalDate eventDate, String status, BigDecimal amount)
+    public Written<Booking> create(RequestContext request, long clientId, long vendorId, LocalDate eventDate, String status, BigDecimal amount)
             throws SQLException {
-        return db.inTransaction(c -> {
+        return db.inTransaction(request, c -> {
             Clients.Client client = Clients.require(c, clientId);
             if (!Rows.exists(c, "vendors", vendorId)) {
                 throw ApiException.unprocessable("vendorId", "vendor " + vendorId + " does not exist");

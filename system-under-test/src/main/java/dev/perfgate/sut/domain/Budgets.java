@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * A couple's budget: items with their vendor and payments, totals and a per-category breakdown.
@@ -59,11 +60,11 @@ public final class Budgets {
     }
 
     /** Returns a couple's budget. */
-    public Budget budget(long clientId, boolean baseline) throws SQLException {
-        return db.read(c -> {
+    public Budget budget(RequestContext request, long clientId) throws SQLException {
+        return db.read(request, c -> {
             BigDecimal total = Rows.one(c, "SELECT budget_total FROM clients WHERE id = ?", List.of(clientId),
                     rs -> rs.getBigDecimal(1)).orElseThrow(() -> ApiException.notFound("client", clientId));
-            List<Item> items = baseline ? itemsBaseline(c, clientId) : itemsOptimized(c, clientId);
+            List<Item> items = request.baseline() ? itemsBaseline(c, clientId) : itemsOptimized(c, clientId);
             return summarize(clientId, total, items);
         });
     }
@@ -129,8 +130,8 @@ public final class Budgets {
     }
 
     /** Replaces a budget item's editable fields; with an expected version, a concurrent change answers 409. */
-    public Written<Item> update(long id, ItemFields f, Optional<Long> expectedVersion) throws SQLException {
-        return db.inTransaction(c -> {
+    public Written<Item> update(RequestContext request, long id, ItemFields f, Optional<Long> expectedVersion) throws SQLException {
+        return db.inTransaction(request, c -> {
             if (f.vendorId() != null && !Rows.exists(c, "vendors", f.vendorId())) {
                 throw ApiException.unprocessable("vendorId", "vendor " + f.vendorId() + " does not exist");
             }

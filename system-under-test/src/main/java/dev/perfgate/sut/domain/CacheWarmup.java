@@ -12,6 +12,7 @@ import dev.perfgate.sut.cache.CacheName;
 import dev.perfgate.sut.cache.CacheTags;
 import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * Optional start-up warm-up ({@code SUT_CACHE_WARMUP=true}): loads what the first minutes of traffic read hardest —
@@ -30,17 +31,18 @@ public final class CacheWarmup {
         long start = System.nanoTime();
         Analytics analytics = new Analytics(db);
         Vendors vendors = new Vendors(db);
+        RequestContext warmup = RequestContext.background("cache warm-up");
         int loaded = 0;
         try {
             for (long org : ids(db, "SELECT id FROM organizations ORDER BY id")) {
-                cache.get(CacheName.ANALYTICS_DASHBOARD, Long.toString(org), List.of(CacheTags.orgAnalytics(org)),
-                        () -> analytics.dashboard(org));
+                cache.get(warmup, CacheName.ANALYTICS_DASHBOARD, Long.toString(org),
+                        List.of(CacheTags.orgAnalytics(org)), request -> analytics.dashboard(request, org));
                 loaded++;
             }
             for (long vendor : ids(db, "SELECT vendor_id FROM bookings GROUP BY vendor_id ORDER BY count(*) DESC LIMIT "
                     + TOP_VENDORS)) {
-                cache.get(CacheName.VENDOR_DETAIL, Long.toString(vendor),
-                        List.of(CacheTags.vendor(vendor), CacheTags.VENDORS), () -> vendors.detail(vendor));
+                cache.get(warmup, CacheName.VENDOR_DETAIL, Long.toString(vendor),
+                        List.of(CacheTags.vendor(vendor), CacheTags.VENDORS), request -> vendors.detail(request, vendor));
                 loaded++;
             }
         } catch (Exception e) {

@@ -17,9 +17,10 @@ import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * Every couple of an organization with its budget totals, streamed in constant memory: the rows come from a
@@ -95,8 +96,9 @@ public final class ClientExport implements AutoCloseable {
      * @param fetchSize rows per fetch from the cursor; 0 is the naive way (the baseline): pgjdbc then reads the
      *                  whole result into memory before the first row is handed over
      */
-    public static ClientExport open(Database db, long orgId, int fetchSize) throws SQLException {
-        Connection c = db.readConnection();
+    public static ClientExport open(RequestContext request, Database db, long orgId, int fetchSize)
+            throws SQLException {
+        Connection c = db.readConnection(request);
         try {
             c.setAutoCommit(false); // pgjdbc only uses a cursor (fetchSize) inside a transaction
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);

@@ -14,8 +14,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /** Couples (clients) of a planning organization: list, detail with a summary, create and update. */
 public final class Clients {
@@ -63,9 +64,9 @@ public final class Clients {
     }
 
     /** Lists an organization's couples, filtered and paged. */
-    public Map<String, Object> list(long orgId, Optional<String> status, Optional<String> q, Paging.PageRequest page)
+    public Map<String, Object> list(RequestContext request, long orgId, Optional<String> status, Optional<String> q, Paging.PageRequest page)
             throws SQLException {
-        return db.read(c -> {
+        return db.read(request, c -> {
             requireOrganization(c, orgId);
             Paging.Where where = new Paging.Where().and("c.org_id = ?", orgId);
             status.ifPresent(s -> where.and("c.status = ?", s));
@@ -78,8 +79,8 @@ public final class Clients {
     }
 
     /** Returns a couple with its summary: one statement, or six in baseline (one per figure, the naive way). */
-    public Detail detail(long id, boolean baseline) throws SQLException {
-        return db.read(c -> baseline ? detailBaseline(c, id) : detailOptimized(c, id));
+    public Detail detail(RequestContext request, long id) throws SQLException {
+        return db.read(request, c -> request.baseline() ? detailBaseline(c, id) : detailOptimized(c, id));
     }
 
     private static Detail detailOptimized(Connection c, long id) throws SQLException {
@@ -138,8 +139,8 @@ public final class Clients {
     }
 
     /** Creates a couple in an organization. */
-    public Client create(long orgId, Fields f) throws SQLException {
-        return db.inTransaction(c -> {
+    public Client create(RequestContext request, long orgId, Fields f) throws SQLException {
+        return db.inTransaction(request, c -> {
             if (!Rows.exists(c, "organizations", orgId)) {
                 throw ApiException.unprocessable("orgId", "organization " + orgId + " does not exist");
             }
@@ -156,8 +157,8 @@ public final class Clients {
     }
 
     /** Replaces a couple's editable fields; with an expected version, a concurrent change answers 409. */
-    public Client update(long id, Fields f, Optional<Long> expectedVersion) throws SQLException {
-        return db.inTransaction(c -> {
+    public Client update(RequestContext request, long id, Fields f, Optional<Long> expectedVersion) throws SQLException {
+        return db.inTransaction(request, c -> {
             String sql = "UPDATE clients SET partner1_name = ?, partner2_name = ?, email = ?, phone = ?, wedding_date = ?,"
                     + " status = ?, city = ?, guest_estimate = ?, budget_total = ?, updated_at = greatest(now(), created_at),"
                     + " version = version + 1 WHERE id = ?" + (expectedVersion.isPresent() ? " AND version = ?" : "")

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /** A couple's guest list (one row per household or single guest), paged, with RSVP totals. */
 public final class Guests {
@@ -35,8 +36,8 @@ public final class Guests {
     }
 
     /** Returns a page of guests and the list's totals. */
-    public Map<String, Object> list(long clientId, Optional<String> rsvp, Paging.PageRequest page) throws SQLException {
-        return db.read(c -> {
+    public Map<String, Object> list(RequestContext request, long clientId, Optional<String> rsvp, Paging.PageRequest page) throws SQLException {
+        return db.read(request, c -> {
             Clients.require(c, clientId);
             Paging.Where where = new Paging.Where().and("g.client_id = ?", clientId);
             rsvp.ifPresent(r -> where.and("g.rsvp = ?", r));

@@ -6,8 +6,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /** A planner's inbox, newest first. */
 public final class Notifications {
@@ -29,8 +30,8 @@ public final class Notifications {
     }
 
     /** Returns a page of a planner's notifications, optionally unread only, with the unread count. */
-    public Map<String, Object> list(long userId, boolean unreadOnly, Paging.PageRequest page) throws SQLException {
-        return db.read(c -> {
+    public Map<String, Object> list(RequestContext request, long userId, boolean unreadOnly, Paging.PageRequest page) throws SQLException {
+        return db.read(request, c -> {
             if (!Rows.exists(c, "planners", userId)) {
                 throw ApiException.notFound("user", userId);
             }

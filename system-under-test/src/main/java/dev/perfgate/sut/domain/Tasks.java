@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /** A couple's planning tasks: create and partial update. */
 public final class Tasks {
@@ -46,8 +47,8 @@ public final class Tasks {
     }
 
     /** Creates a task for a couple. */
-    public Written<Task> create(long clientId, NewTask t) throws SQLException {
-        return db.inTransaction(c -> {
+    public Written<Task> create(RequestContext request, long clientId, NewTask t) throws SQLException {
+        return db.inTransaction(request, c -> {
             Clients.Client client = Clients.require(c, clientId);
             if (t.assigneeId() != null) {
                 requirePlannerOfOrg(c, t.assigneeId(), client.orgId());
@@ -61,8 +62,8 @@ public final class Tasks {
     }
 
     /** Applies a partial update; marking a task done stamps its completion time, reopening clears it. */
-    public Written<Task> patch(long id, Patch p) throws SQLException {
-        return db.inTransaction(c -> {
+    public Written<Task> patch(RequestContext request, long id, Patch p) throws SQLException {
+        return db.inTransaction(request, c -> {
             Task current = Rows.one(c, "SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE", List.of(id),
                     Task::map).orElseThrow(() -> ApiException.notFound("task", id));
             if (p.expectedVersion().isPresent() && p.expectedVersion().get() != current.version()) {

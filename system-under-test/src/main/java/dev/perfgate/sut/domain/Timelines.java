@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * A couple's timeline: tasks and vendor bookings in date order, paged. Optimized: one UNION query and a count.
@@ -46,13 +47,13 @@ public final class Timelines {
             + " AND b.event_date BETWEEN ? AND ?";
 
     /** Returns one page of the timeline between two dates (inclusive). */
-    public Map<String, Object> timeline(long clientId, LocalDate from, LocalDate to, int page, int size,
-                                        boolean baseline) throws SQLException {
-        return db.read(c -> {
+    public Map<String, Object> timeline(RequestContext request, long clientId, LocalDate from, LocalDate to,
+                                        int page, int size) throws SQLException {
+        return db.read(request, c -> {
             Clients.Client client = Clients.require(c, clientId);
             List<Entry> items;
             long total;
-            if (baseline) {
+            if (request.baseline()) {
                 List<Entry> all = baselineEntries(c, clientId, from, to);
                 total = all.size();
                 items = all.subList((int) Math.min(all.size(), (long) page * size),

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.db.Database;
+import dev.perfgate.sut.request.RequestContext;
 
 /** The vendor marketplace: search with filters and paging, and a vendor's page. */
 public final class Vendors {
@@ -52,15 +53,15 @@ public final class Vendors {
      * Searches vendors. Baseline: the page's ids first, then each vendor loaded by its own query (the N+1 the
      * query monitor flags); optimized: one query for the page.
      */
-    public Map<String, Object> search(Optional<String> category, Optional<String> city, Optional<BigDecimal> minRating,
-                                      Optional<String> q, Paging.PageRequest page, boolean baseline) throws SQLException {
-        return db.read(c -> {
+    public Map<String, Object> search(RequestContext request, Optional<String> category, Optional<String> city,
+                                      Optional<BigDecimal> minRating, Optional<String> q, Paging.PageRequest page) throws SQLException {
+        return db.read(request, c -> {
             Paging.Where where = new Paging.Where();
             category.ifPresent(v -> where.and("v.category = ?", v));
             city.ifPresent(v -> where.and("v.city = ?", v));
             minRating.ifPresent(v -> where.and("v.rating >= ?", v));
             q.ifPresent(v -> where.and("v.name ILIKE ?", "%" + Paging.likeLiteral(v) + "%"));
-            if (baseline) {
+            if (request.baseline()) {
                 return Paging.list(c, "v.id", "vendors v", "v.id", where, page, rs -> Rows.one(c,
                         "SELECT " + COLUMNS + " FROM vendors v WHERE v.id = ?", List.of(rs.getLong("id")), Vendor::map)
                         .orElseThrow());
@@ -70,8 +71,8 @@ public final class Vendors {
     }
 
     /** Returns a vendor's page. */
-    public Detail detail(long id) throws SQLException {
-        return db.read(c -> {
+    public Detail detail(RequestContext request, long id) throws SQLException {
+        return db.read(request, c -> {
             Vendor vendor = Rows.one(c, "SELECT " + COLUMNS + " FROM vendors v WHERE v.id = ?", List.of(id), Vendor::map)
                     .orElseThrow(() -> ApiException.notFound("vendor", id));
             List<Review> reviews = Rows.all(c, "SELECT id, rating, body, created_at FROM reviews WHERE vendor_id = ?"
@@ -93,9 +94,9 @@ public final class Vendors {
      * reviews, in one transaction. Baseline: the per-row loop of a typical batch job — each vendor's figures read and
      * written by its own two statements; optimized: one set-based UPDATE that writes only the rows that change.
      */
-    public Recomputed recomputeRatings(boolean baseline) throws SQLException {
-        return db.inTransaction(c -> {
-            if (baseline) {
+    public Recomputed recomputeRatings(RequestContext request) throws SQLException {
+        return db.inTransaction(request, c -> {
+            if (request.baseline()) {
                 List<Long> ids = Rows.all(c, "SELECT id FROM vendors ORDER BY id", List.of(), rs -> rs.getLong(1));
                 long changed = 0;
                 for (long id : ids) {

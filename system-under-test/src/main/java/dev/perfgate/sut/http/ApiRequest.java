@@ -19,6 +19,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * A request as endpoints see it: path ids, query parameters and the JSON body, each read through a validating
@@ -30,12 +31,20 @@ public final class ApiRequest {
     /** The connection the request came on (its body read is watched for stalls), or null. */
     private final ClientConnections.Watched connection;
     private final PerfMode mode;
+    private final RequestContext context;
 
-    ApiRequest(ServerRequest request, int maxBodyBytes, ClientConnections.Watched connection) {
+    ApiRequest(ServerRequest request, int maxBodyBytes, ClientConnections.Watched connection, RequestContext context) {
         this.connection = connection;
         this.request = request;
         this.maxBodyBytes = maxBodyBytes;
         this.mode = PerfMode.parse(header(PerfMode.HEADER).orElse(null));
+        this.context = context;
+        context.baseline(mode == PerfMode.BASELINE);
+    }
+
+    /** Returns the request's context, handed to the domain, the cache and the database for this request's work. */
+    public RequestContext context() {
+        return context;
     }
 
     /** Returns the underlying Helidon request (routing and admin checks). */

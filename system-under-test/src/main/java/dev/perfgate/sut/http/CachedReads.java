@@ -21,10 +21,10 @@ public final class CachedReads {
     public Object get(ApiRequest r, CacheName name, String key, List<String> tags, TwoLevelCache.Loader loader)
             throws Exception {
         if (cache == null || r.mode() == PerfMode.BASELINE) {
-            TwoLevelCache.markBypass();
-            return loader.load();
+            r.context().cacheOutcome(TwoLevelCache.Level.BYPASS.name());
+            return loader.load(r.context());
         }
-        return cache.get(name, key, tags, loader);
+        return cache.get(r.context(), name, key, tags, loader);
     }
 
     /** Invalidates what a write changed. */

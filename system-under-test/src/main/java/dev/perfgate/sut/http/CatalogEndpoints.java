@@ -35,11 +35,11 @@ public final class CatalogEndpoints {
                     r.allowParams();
                     long id = r.pathId("id");
                     return ApiResponse.ok(reads.get(r, CacheName.VENDOR_DETAIL, Long.toString(id),
-                            List.of(CacheTags.vendor(id), CacheTags.VENDORS), () -> vendors.detail(id)));
+                            List.of(CacheTags.vendor(id), CacheTags.VENDORS), request -> vendors.detail(request, id)));
                 })
                 .post("/api/admin/vendors/ratings/recompute", r -> {
                     admin.require(r);
-                    Vendors.Recomputed done = vendors.recomputeRatings(r.mode() == PerfMode.BASELINE);
+                    Vendors.Recomputed done = vendors.recomputeRatings(r.context());
                     if (done.changed() > 0) {
                         reads.invalidate(CacheTags.VENDORS); // every vendor page and search result
                     }
@@ -50,11 +50,11 @@ public final class CatalogEndpoints {
                     r.allowParams("org");
                     long org = r.requiredId("org");
                     return ApiResponse.ok(reads.get(r, CacheName.ANALYTICS_DASHBOARD, Long.toString(org),
-                            List.of(CacheTags.orgAnalytics(org)), () -> analytics.dashboard(org)));
+                            List.of(CacheTags.orgAnalytics(org)), request -> analytics.dashboard(request, org)));
                 })
                 .get("/api/analytics/vendors", r -> {
                     r.allowParams("org");
-                    return ApiResponse.ok(analytics.vendors(r.requiredId("org")));
+                    return ApiResponse.ok(analytics.vendors(r.context(), r.requiredId("org")));
                 });
     }
 
@@ -66,8 +66,8 @@ public final class CatalogEndpoints {
         Optional<String> q = r.textParam("q", 100);
         Paging.PageRequest page = ClientEndpoints.page(r, Vendors.SORTS, "-rating");
         return ApiResponse.ok(reads.get(r, CacheName.VENDOR_SEARCH, r.canonicalQuery(),
-                List.of(CacheTags.VENDOR_SEARCH, CacheTags.VENDORS), () -> vendors.search(category, city, minRating, q,
-                        page, r.mode() == PerfMode.BASELINE)));
+                List.of(CacheTags.VENDOR_SEARCH, CacheTags.VENDORS), request -> vendors.search(request, category, city,
+                        minRating, q, page)));
     }
 
     private ApiResponse notifications(ApiRequest r) throws Exception {
@@ -78,6 +78,6 @@ public final class CatalogEndpoints {
                 r.intParam("size", 20, 1, Paging.MAX_SIZE), r.param("page"), r.param("cursor"),
                 r.mode() == PerfMode.BASELINE);
         return ApiResponse.ok(reads.get(r, CacheName.NOTIFICATIONS, r.canonicalQuery(),
-                List.of(CacheTags.notifications(user)), () -> notifications.list(user, unread, page)));
+                List.of(CacheTags.notifications(user)), request -> notifications.list(request, user, unread, page)));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.perfgate.sut.cache.CacheName;
 import dev.perfgate.sut.cache.CacheTags;
+import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.domain.Bookings;
 import dev.perfgate.sut.domain.Budgets;
 import dev.perfgate.sut.domain.Clients;
@@ -15,7 +16,6 @@ import dev.perfgate.sut.domain.Paging;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
 import dev.perfgate.sut.domain.Written;
-import dev.perfgate.sut.contract.ApiException;
 
 /** Couples and everything hanging off them: budget, timeline, guests, tasks, bookings. */
 public final class ClientEndpoints {
@@ -61,7 +61,7 @@ public final class ClientEndpoints {
     private ApiResponse list(ApiRequest r) throws Exception {
         r.allowParams("org", "status", "q", "sort", "page", "size", "cursor");
         long org = r.requiredId("org");
-        return ApiResponse.ok(clients.list(org, r.enumParam("status", Clients.STATUSES), r.textParam("q", 100),
+        return ApiResponse.ok(clients.list(r.context(), org, r.enumParam("status", Clients.STATUSES), r.textParam("q", 100),
                 page(r, Clients.SORTS, "weddingDate")));
     }
 
@@ -69,7 +69,7 @@ public final class ClientEndpoints {
         r.allowParams();
         long id = r.pathId("id");
         return ApiResponse.ok(reads.get(r, CacheName.CLIENT_DETAIL, Long.toString(id), List.of(CacheTags.client(id)),
-                () -> clients.detail(id, r.mode() == PerfMode.BASELINE)));
+                request -> clients.detail(request, id)));
     }
 
     private static Clients.Fields clientFields(Body b, Optional<String> defaultStatus) {
@@ -85,7 +85,7 @@ public final class ClientEndpoints {
         Body b = r.body().allowFields("orgId", "partner1Name", "partner2Name", "email", "phone", "weddingDate", "status",
                 "city", "guestEstimate", "budgetTotal");
         long org = b.integer("orgId", 1, Long.MAX_VALUE);
-        Clients.Client created = clients.create(org, clientFields(b, Optional.of("inquiry")));
+        Clients.Client created = clients.create(r.context(), org, clientFields(b, Optional.of("inquiry")));
         reads.invalidate(CacheTags.orgAnalytics(org));
         return ApiResponse.created(created, "/api/clients/" + created.id());
     }
@@ -96,7 +96,7 @@ public final class ClientEndpoints {
         Body b = r.body().allowFields("partner1Name", "partner2Name", "email", "phone", "weddingDate", "status", "city",
                 "guestEstimate", "budgetTotal", "version");
         Optional<Long> version = b.optionalInteger("version", 0, Integer.MAX_VALUE);
-        Clients.Client updated = clients.update(id, clientFields(b, Optional.empty()), version);
+        Clients.Client updated = clients.update(r.context(), id, clientFields(b, Optional.empty()), version);
         reads.invalidate(CacheTags.client(id), CacheTags.orgAnalytics(updated.orgId()));
         return ApiResponse.ok(updated);
     }
@@ -105,7 +105,7 @@ public final class ClientEndpoints {
         r.allowParams();
         long id = r.pathId("id");
         return ApiResponse.ok(reads.get(r, CacheName.BUDGET, Long.toString(id), List.of(CacheTags.client(id)),
-                () -> budgets.budget(id, r.mode() == PerfMode.BASELINE)));
+                request -> budgets.budget(request, id)));
     }
 
     private ApiResponse timeline(ApiRequest r) throws Exception {
@@ -119,14 +119,13 @@ public final class ClientEndpoints {
         int page = r.intParam("page", 0, 0, Paging.MAX_PAGE);
         int size = r.intParam("size", 50, 1, Paging.MAX_SIZE);
         return ApiResponse.ok(reads.get(r, CacheName.TIMELINE, id + "?" + r.canonicalQuery(),
-                List.of(CacheTags.client(id)), () -> timelines.timeline(id, from, to, page, size,
-                        r.mode() == PerfMode.BASELINE)));
+                List.of(CacheTags.client(id)), request -> timelines.timeline(request, id, from, to, page, size)));
     }
 
     private ApiResponse guests(ApiRequest r) throws Exception {
         r.allowParams("rsvp", "sort", "page", "size", "cursor");
         long id = r.pathId("id");
-        return ApiResponse.ok(guests.list(id, r.enumParam("rsvp", Guests.RSVP), page(r, Guests.SORTS, "id")));
+        return ApiResponse.ok(guests.list(r.context(), id, r.enumParam("rsvp", Guests.RSVP), page(r, Guests.SORTS, "id")));
     }
 
     private ApiResponse createTask(ApiRequest r) throws Exception {
@@ -137,7 +136,7 @@ public final class ClientEndpoints {
                 b.optionalChoice("status", Tasks.STATUSES).orElse("todo"),
                 b.optionalInteger("priority", 1, 3).orElse(2L).intValue(),
                 b.optionalInteger("assigneeId", 1, Long.MAX_VALUE).orElse(null));
-        Written<Tasks.Task> created = tasks.create(clientId, task);
+        Written<Tasks.Task> created = tasks.create(r.context(), clientId, task);
         reads.invalidate(CacheTags.client(clientId), CacheTags.orgAnalytics(created.orgId()));
         return ApiResponse.created(created.value(), "/api/tasks/" + created.value().id());
     }
@@ -156,7 +155,7 @@ public final class ClientEndpoints {
                 b.optionalChoice("status", Tasks.STATUSES), b.optionalInteger("priority", 1, 3).map(Long::intValue),
                 b.optionalInteger("assigneeId", 1, Long.MAX_VALUE), b.isNull("assigneeId"),
                 b.optionalInteger("version", 0, Integer.MAX_VALUE));
-        Written<Tasks.Task> patched = tasks.patch(id, patch);
+        Written<Tasks.Task> patched = tasks.patch(r.context(), id, patch);
         reads.invalidate(CacheTags.client(patched.value().clientId()), CacheTags.orgAnalytics(patched.orgId()));
         return ApiResponse.ok(patched.value());
     }
@@ -166,7 +165,7 @@ public final class ClientEndpoints {
         long clientId = r.pathId("id");
         Body b = r.body().allowFields("vendorId", "eventDate", "status", "amount");
         long vendorId = b.integer("vendorId", 1, Long.MAX_VALUE);
-        Written<Bookings.Booking> booking = bookings.create(clientId, vendorId,
+        Written<Bookings.Booking> booking = bookings.create(r.context(), clientId, vendorId,
                 b.optionalDate("eventDate").orElse(null), b.optionalChoice("status", Bookings.STATUSES).orElse("pending"),
                 b.money("amount"));
         // the couple's summary, the vendor's booking counts, the organization's analytics
@@ -181,7 +180,7 @@ public final class ClientEndpoints {
         Budgets.ItemFields fields = new Budgets.ItemFields(b.text("category", 1, 60),
                 b.optionalText("description", 0, 500).orElse(""), b.money("estimated"), b.money("actual"),
                 b.optionalInteger("vendorId", 1, Long.MAX_VALUE).orElse(null));
-        Written<Budgets.Item> item = budgets.update(id, fields, b.optionalInteger("version", 0, Integer.MAX_VALUE));
+        Written<Budgets.Item> item = budgets.update(r.context(), id, fields, b.optionalInteger("version", 0, Integer.MAX_VALUE));
         reads.invalidate(CacheTags.client(item.value().clientId()), CacheTags.orgAnalytics(item.orgId()));
         return ApiResponse.ok(item.value());
     }

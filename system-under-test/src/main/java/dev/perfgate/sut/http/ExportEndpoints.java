@@ -32,7 +32,7 @@ public final class ExportEndpoints {
                 .toUpperCase(Locale.ROOT));
         boolean baseline = r.mode() == PerfMode.BASELINE;
         // a missing organization is a 404 here
-        ClientExport export = ClientExport.open(db, org, baseline ? 0 : fetchSize);
+        ClientExport export = ClientExport.open(r.context(), db, org, baseline ? 0 : fetchSize);
         Map<String, String> headers = Map.of("X-Export-Rows", Long.toString(export.rows()),
                 "Content-Disposition", "attachment; filename=\"" + export.fileName(format) + "\"",
                 "Cache-Control", "no-store");

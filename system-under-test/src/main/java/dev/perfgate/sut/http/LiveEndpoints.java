@@ -16,13 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.perfgate.sut.cache.TwoLevelCache;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.query.QueryMonitor;
 import dev.perfgate.sut.query.SlowStatements;
-import dev.perfgate.sut.contract.ApiException;
-import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * The live streams (Server-Sent Events): an organization's dashboard figures, and the service's own performance
@@ -105,7 +106,7 @@ public final class LiveEndpoints implements AutoCloseable {
             sequence = Long.parseLong(m.group(1));
             shown = m.group(2);
         }
-        byte[] first = Json.bytes(analytics.dashboard(org)); // an unknown organization is a 404 before the stream
+        byte[] first = Json.bytes(analytics.dashboard(r.context(), org)); // an unknown organization is a 404 before the stream
         long startSequence = sequence;
         String startShown = shown;
         return new ApiResponse(200, new ApiResponse.Streamed(EventStream.CONTENT_TYPE,
@@ -140,7 +141,8 @@ public final class LiveEndpoints implements AutoCloseable {
                 if (System.nanoTime() >= nextTick) {
                     nextTick = System.nanoTime() + intervalNanos;
                     try {
-                        figures = tick("GET /api/analytics/live", () -> Json.bytes(analytics.dashboard(org)));
+                        figures = tick("GET /api/analytics/live",
+                                request -> Json.bytes(analytics.dashboard(request, org)));
                     } catch (SQLException e) {
                         ApiException error = Routes.fromSql(e);
                         // the stream stays open: the next tick tries again, and the client keeps its figures
@@ -238,14 +240,17 @@ public final class LiveEndpoints implements AutoCloseable {
 
     /** Runs one tick's queries as a request of its own, so the N+1 detector judges each tick separately. */
     private <T> T tick(String route, SqlCall<T> call) throws SQLException {
-        queries.end();
-        queries.begin(route);
-        return call.run();
+        RequestContext tick = RequestContext.of(route);
+        try {
+            return call.run(tick);
+        } finally {
+            queries.end(tick);
+        }
     }
 
     @FunctionalInterface
     private interface SqlCall<T> {
-        T run() throws SQLException;
+        T run(RequestContext request) throws SQLException;
     }
 
     private long[] cacheCounts() {

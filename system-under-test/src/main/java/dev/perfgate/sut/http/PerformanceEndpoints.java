@@ -13,13 +13,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 import dev.perfgate.sut.cache.TwoLevelCache;
+import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.db.ConnectionGuard;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.query.QueryInsights;
 import dev.perfgate.sut.query.QueryMonitor;
-import dev.perfgate.sut.contract.ApiException;
 
 /** Health, performance metrics (JSON and Prometheus), the query report and the admin operations the harness uses. */
 public final class PerformanceEndpoints {

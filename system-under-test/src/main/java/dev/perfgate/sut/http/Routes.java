@@ -23,12 +23,12 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import dev.perfgate.sut.cache.TwoLevelCache;
+import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.Json;
 import dev.perfgate.sut.db.ConnectionGuard;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.query.QueryMonitor;
-import dev.perfgate.sut.contract.ApiException;
-import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * Registers endpoints and wraps each one in the same instrumentation: request timing into its route's exact
@@ -72,10 +72,10 @@ public final class Routes {
     private record Registered(Method method, String route, PathMatcher matcher) {
     }
 
-    /** Runs the extra SQL statement of a {@code statement@} fault, through the monitored pool. */
+    /** Runs the extra SQL statement of a {@code statement@} fault for a request, through the monitored pool. */
     @FunctionalInterface
     public interface FaultStatement {
-        void run() throws Exception;
+        void run(RequestContext request) throws Exception;
     }
 
     /**
@@ -152,7 +152,7 @@ public final class Routes {
                 Thread.sleep(fault.delayMs());
             }
             if (fault.extraStatement()) {
-                faultStatement.run();
+                faultStatement.run(request.context());
             }
             return endpoint.handle(request);
         };
@@ -184,7 +184,7 @@ public final class Routes {
             long start = System.nanoTime();
             String requestId = RequestIds.of(req.headers().first(REQUEST_ID).orElse(null));
             res.header(REQUEST_ID, requestId);
-            queries.begin(name);
+            RequestContext context = RequestContext.of(name);
             ClientConnections.Watched connection = connections == null ? null : connections.of(req);
             if (connection != null) {
                 connection.phase(ClientConnections.Phase.HANDLER);
@@ -192,23 +192,22 @@ public final class Routes {
             int status = 500;
             StreamFailed aborted = null;
             try {
-                TwoLevelCache.takeLastLevel(); // nothing left over from an earlier request on this thread
                 requireShortTarget(req);
                 limit(req, res);
-                status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes, connection)), start,
-                        connection);
+                status = send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes, connection, context)),
+                        start, context, connection);
             } catch (StreamFailed e) {
                 status = e.status;
                 aborted = e;
             } catch (Exception e) {
-                status = sendError(req, res, e, requestId, start, connection);
+                status = sendError(req, res, e, requestId, start, context, connection);
             } finally {
                 if (connection != null) {
                     connection.phase(ClientConnections.Phase.READING); // Helidon drains any unread body, then reads on
                 }
                 long nanos = System.nanoTime() - start;
-                int statements = QueryMonitor.current();
-                queries.end();
+                int statements = context.statements();
+                queries.end(context);
                 if (route != null) {
                     route.record(status, nanos);
                     route.offerSlowest(requestId, status, nanos);
@@ -255,13 +254,12 @@ public final class Routes {
         }
     }
 
-    private int send(ServerRequest req, ServerResponse res, ApiResponse response, long start,
+    private int send(ServerRequest req, ServerResponse res, ApiResponse response, long start, RequestContext context,
                      ClientConnections.Watched connection) throws StreamFailed {
         response.headers().forEach(res::header);
-        res.header(QUERY_COUNT, Integer.toString(QueryMonitor.current()));
-        TwoLevelCache.Level level = TwoLevelCache.takeLastLevel();
-        if (level != null) {
-            res.header(CACHE, level.name());
+        res.header(QUERY_COUNT, Integer.toString(context.statements()));
+        if (context.cacheOutcome() != null) {
+            res.header(CACHE, context.cacheOutcome());
         }
         boolean get = req.prologue().method() == Method.GET;
         if (!response.headers().containsKey("Cache-Control")) {
@@ -369,7 +367,7 @@ public final class Routes {
     }
 
     private int sendError(ServerRequest req, ServerResponse res, Exception e, String requestId, long start,
-                          ClientConnections.Watched connection) {
+                          RequestContext context, ClientConnections.Watched connection) {
         ApiException error = toApiException(req, e, requestId);
         if (res.isSent()) {
             return error.status(); // nothing more can be said on this response
@@ -396,7 +394,7 @@ public final class Routes {
                     ? "ApiKey header=\"" + RateLimiter.API_KEY_HEADER + "\"" : "Bearer");
         }
         try {
-            return send(req, res, new ApiResponse(error.status(), body, headers), start, connection);
+            return send(req, res, new ApiResponse(error.status(), body, headers), start, context, connection);
         } catch (StreamFailed impossible) {
             throw new IllegalStateException("an error body is never streamed", impossible);
         }

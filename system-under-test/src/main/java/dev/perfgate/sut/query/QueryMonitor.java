@@ -25,6 +25,7 @@ import org.HdrHistogram.Recorder;
 
 import dev.perfgate.analyzer.Fingerprint;
 import dev.perfgate.analyzer.QueryAnalyzer;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * Watches every statement both pools run (a datasource-proxy listener): times it and files it under its
@@ -32,16 +33,15 @@ import dev.perfgate.analyzer.QueryAnalyzer;
  * flags, per request, the same fingerprint run again and again with different values (an N+1 suspect) or with the
  * same values (a repeated identical statement).
  *
- * <p>Helidon runs each request on its own virtual thread and JDBC calls stay on it, so the per-request state is a
- * thread-local and needs no locking. The per-statement path is a cached fingerprint lookup, a few adders and a
- * histogram record; the calling code location is looked up with a stack walk only when a request first crosses the
- * N+1 threshold for a fingerprint.
+ * <p>The per-request state is the request's {@link RequestContext}: each borrowed connection is watched by a
+ * {@link #listenerFor listener} bound to the context of the work it serves, so statements land on their request
+ * without any thread-local. The per-statement path is a cached fingerprint lookup, a few adders and a histogram
+ * record; the calling code location is looked up with a stack walk only when a request first crosses the N+1
+ * threshold for a fingerprint.
  */
-public final class QueryMonitor implements QueryExecutionListener {
+public final class QueryMonitor {
     private static final Logger LOG = Logger.getLogger(QueryMonitor.class.getName());
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
-    private static final ThreadLocal<RequestQueries> CURRENT = new ThreadLocal<>();
-    private static final ThreadLocal<long[]> STARTED = ThreadLocal.withInitial(() -> new long[1]);
 
     private final int nPlusOneThreshold;
     private final MeterRegistry registry;
@@ -59,25 +59,6 @@ public final class QueryMonitor implements QueryExecutionListener {
         this.nPlusOneThreshold = nPlusOneThreshold;
         this.registry = registry;
         this.slow = slow;
-    }
-
-    /** What one request ran, per fingerprint. */
-    private static final class RequestQueries {
-        final String route;
-        int statements;
-        final Map<String, PerFingerprint> byFingerprint = new HashMap<>();
-
-        RequestQueries(String route) {
-            this.route = route;
-        }
-    }
-
-    private static final class PerFingerprint {
-        int executions;
-        int identicalRepeats;
-        /** Hashes of the bind values seen; bounded: past the threshold only the count matters. */
-        final List<Integer> valueHashes = new ArrayList<>(8);
-        String location;
     }
 
     /** Totals of one fingerprint across requests. */
@@ -122,35 +103,19 @@ public final class QueryMonitor implements QueryExecutionListener {
         final AtomicLong max = new AtomicLong();
     }
 
-    /** Starts watching the request on this thread. */
-    public void begin(String route) {
-        CURRENT.set(new RequestQueries(route));
-    }
-
-    /** Returns the statements the request on this thread has run so far (0 outside a request). */
-    public static int current() {
-        RequestQueries q = CURRENT.get();
-        return q == null ? 0 : q.statements;
-    }
-
-    /** Ends the request on this thread: files its statement count and any repetition it showed. */
-    public void end() {
-        RequestQueries q = CURRENT.get();
-        CURRENT.remove();
-        if (q == null) {
-            return;
-        }
-        RouteStatements r = routes.computeIfAbsent(q.route, k -> new RouteStatements());
+    /** Files a finished request's statement count and any repetition it showed under its route. */
+    public void end(RequestContext request) {
+        RouteStatements r = routes.computeIfAbsent(request.route(), k -> new RouteStatements());
         r.requests.increment();
-        r.statements.add(q.statements);
-        r.max.accumulateAndGet(q.statements, Math::max);
-        for (Map.Entry<String, PerFingerprint> e : q.byFingerprint.entrySet()) {
-            PerFingerprint p = e.getValue();
+        r.statements.add(request.statements());
+        r.max.accumulateAndGet(request.statements(), Math::max);
+        for (Map.Entry<String, RequestContext.StatementShape> e : request.shapes().entrySet()) {
+            RequestContext.StatementShape p = e.getValue();
             if (p.executions >= nPlusOneThreshold && p.valueHashes.size() > 1) {
-                flag("n+1", q.route, e.getKey(), p.location, p.executions);
+                flag("n+1", request.route(), e.getKey(), p.location, p.executions);
             }
             if (p.identicalRepeats >= 1) {
-                flag("repeated", q.route, e.getKey(), p.location, p.identicalRepeats + 1);
+                flag("repeated", request.route(), e.getKey(), p.location, p.identicalRepeats + 1);
             }
         }
     }
@@ -172,16 +137,29 @@ public final class QueryMonitor implements QueryExecutionListener {
         }
     }
 
-    @Override
-    public void beforeQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
-        STARTED.get()[0] = System.nanoTime();
+    /**
+     * Returns the listener of one borrowed connection serving the work of one request (or of background work): it
+     * times each statement and files it under the context. A connection is used by one thread at a time, so the
+     * listener keeps the statement's start in a plain field.
+     */
+    public QueryExecutionListener listenerFor(RequestContext request) {
+        return new QueryExecutionListener() {
+            private long started;
+
+            @Override
+            public void beforeQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+                started = System.nanoTime();
+            }
+
+            @Override
+            public void afterQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+                executed(request, (System.nanoTime() - started) / 1000, execInfo, queryInfoList);
+            }
+        };
     }
 
-    @Override
-    public void afterQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
-        long micros = (System.nanoTime() - STARTED.get()[0]) / 1000;
-        RequestQueries request = CURRENT.get();
-        String route = request == null ? "(no request)" : request.route;
+    private void executed(RequestContext request, long micros, ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+        String route = request.route();
         int executed = 0;
         for (QueryInfo qi : queryInfoList) {
             String fingerprint = Fingerprint.of(qi.getQuery());
@@ -204,17 +182,13 @@ public final class QueryMonitor implements QueryExecutionListener {
             }
             int runs = execInfo.isBatch() ? Math.max(1, qi.getParametersList().size()) : 1;
             executed += runs;
-            if (request != null) {
-                track(request, fingerprint, qi, runs);
-            }
+            track(request, fingerprint, qi, runs);
         }
-        if (request != null) {
-            request.statements += executed;
-        }
+        request.addStatements(executed);
     }
 
-    private void track(RequestQueries request, String fingerprint, QueryInfo qi, int runs) {
-        PerFingerprint p = request.byFingerprint.computeIfAbsent(fingerprint, f -> new PerFingerprint());
+    private void track(RequestContext request, String fingerprint, QueryInfo qi, int runs) {
+        RequestContext.StatementShape p = request.shape(fingerprint);
         p.executions += runs;
         if (p.valueHashes.size() <= nPlusOneThreshold) {
             int hash = valuesHash(qi);

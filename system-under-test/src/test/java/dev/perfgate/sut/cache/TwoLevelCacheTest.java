@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import dev.perfgate.embedded.EmbeddedRedis;
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * The cache on a real Redis (embedded, started here): levels, single flight, tags across levels and nodes, lost
@@ -89,9 +90,19 @@ class TwoLevelCacheTest {
         return prefix + System.nanoTime();
     }
 
+    /** The request the test's reads belong to; {@link #lastLevel} starts the next one. */
+    private static RequestContext request = RequestContext.of("test");
+
+    /** Returns the cache level that answered the current request's last read, and starts a new request. */
+    private static TwoLevelCache.Level lastLevel() {
+        String level = request.cacheOutcome();
+        request = RequestContext.of("test");
+        return level == null ? null : TwoLevelCache.Level.valueOf(level);
+    }
+
     private static Object get(TwoLevelCache cache, String key, String tag, Object value, AtomicInteger loads)
             throws Exception {
-        return cache.get(CacheName.CLIENT_DETAIL, key, List.of(tag), () -> {
+        return cache.get(request, CacheName.CLIENT_DETAIL, key, List.of(tag), r -> {
             loads.incrementAndGet();
             return value;
         });
@@ -110,12 +121,12 @@ class TwoLevelCacheTest {
         AtomicInteger loads = new AtomicInteger();
         Map<String, Object> value = Map.of("name", "Ada", "budget", new java.math.BigDecimal("1200.50"));
         assertThat(get(a, key, tag, value, loads)).isEqualTo(value);
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
         assertThat(get(a, key, tag, value, loads)).isSameAs(value);
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L1);
         a.awaitL2Writes();
         Object fromL2 = get(b, key, tag, value, loads);
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L2);
         assertThat(json(fromL2)).isEqualTo(json(value)); // decimals keep their scale: 1200.50
         assertThat(loads).hasValue(1);
         assertThat(a.snapshot()).extracting(m -> ((Map<?, ?>) ((Map<?, ?>) m.get("caches")).get("client-detail"))
@@ -133,7 +144,7 @@ class TwoLevelCacheTest {
             for (int i = 0; i < 100; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return cache.get(CacheName.ANALYTICS_DASHBOARD, key, List.of("org:1:analytics"), () -> {
+                    return cache.get(request, CacheName.ANALYTICS_DASHBOARD, key, List.of("org:1:analytics"), r -> {
                         loads.incrementAndGet();
                         Thread.sleep(200); // a slow query: every other caller arrives while it runs
                         return Map.of("orders", 42);
@@ -173,15 +184,15 @@ class TwoLevelCacheTest {
         CountDownLatch loading = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Object> first = pool.submit(() -> cache.get(CacheName.ANALYTICS_DASHBOARD, key,
-                    List.of("org:1:analytics"), () -> {
+            Future<Object> first = pool.submit(() -> cache.get(request, CacheName.ANALYTICS_DASHBOARD, key,
+                    List.of("org:1:analytics"), r -> {
                         loading.countDown();
                         release.await();
                         throw new java.sql.SQLTransientConnectionException("database down", "08001");
                     }));
             loading.await();
-            Future<Object> waiter = pool.submit(() -> cache.get(CacheName.ANALYTICS_DASHBOARD, key,
-                    List.of("org:1:analytics"), () -> "not called: the first load is in flight"));
+            Future<Object> waiter = pool.submit(() -> cache.get(request, CacheName.ANALYTICS_DASHBOARD, key,
+                    List.of("org:1:analytics"), r -> "not called: the first load is in flight"));
             Thread.sleep(50); // the waiter finds the load in flight
             release.countDown();
             for (Future<Object> f : List.of(first, waiter)) {
@@ -194,7 +205,7 @@ class TwoLevelCacheTest {
         }
         assertThat(logged).as("Caffeine's warnings for the failed load").isEmpty();
         // nothing cached: the next caller loads again
-        assertThat(cache.get(CacheName.ANALYTICS_DASHBOARD, key, List.of("org:1:analytics"), () -> "loaded"))
+        assertThat(cache.get(request, CacheName.ANALYTICS_DASHBOARD, key, List.of("org:1:analytics"), r -> "loaded"))
                 .isEqualTo("loaded");
     }
 
@@ -210,15 +221,15 @@ class TwoLevelCacheTest {
         get(a, k2, tag, "w1", loads);
         a.awaitL2Writes();
         get(b, k1, tag, "v1", loads); // B holds k1 in its L1 (from L2)
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L2);
 
         a.invalidate(tag);
         assertThat(get(a, k1, tag, "v2", loads)).isEqualTo("v2");
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
         a.awaitL2Writes();
         // B got the invalidation by pub/sub: its L1 entry and the old L2 value are both stale
         assertThat(get(b, k2, tag, "w2", loads)).isEqualTo("w2");
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
         assertThat(json(get(b, k1, tag, "v3", loads))).as("fresh from L2: A's reload").isEqualTo("\"v2\"");
     }
 
@@ -236,7 +247,7 @@ class TwoLevelCacheTest {
         AtomicLong source = new AtomicLong();
         AtomicLong invalidated = new AtomicLong(); // the source version every read starting now must see
         AtomicInteger stale = new AtomicInteger();
-        TwoLevelCache.Loader loader = source::get;
+        TwoLevelCache.Loader loader = r -> source.get();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         List<Thread> readers = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -245,7 +256,7 @@ class TwoLevelCacheTest {
                     while (!stop.get()) {
                         long mustSee = invalidated.get();
                         // a value read back from L2 is decoded from JSON: a Number, not always a Long
-                        long seen = ((Number) a.get(CacheName.CLIENT_DETAIL, key, List.of(tag), loader)).longValue();
+                        long seen = ((Number) a.get(request, CacheName.CLIENT_DETAIL, key, List.of(tag), loader)).longValue();
                         if (seen < mustSee) {
                             stale.incrementAndGet();
                         }
@@ -259,7 +270,7 @@ class TwoLevelCacheTest {
             source.set(v);
             a.invalidate(tag);
             invalidated.set(v);
-            assertThat(((Number) a.get(CacheName.CLIENT_DETAIL, key, List.of(tag), loader)).longValue())
+            assertThat(((Number) a.get(request, CacheName.CLIENT_DETAIL, key, List.of(tag), loader)).longValue())
                     .isGreaterThanOrEqualTo(v);
         }
         stop.set(true);
@@ -296,19 +307,19 @@ class TwoLevelCacheTest {
         String key = unique("dash");
         AtomicInteger loads = new AtomicInteger();
         // analytics: L1 10 s, L2 900 s (each minus up to 10 % jitter)
-        java.util.concurrent.Callable<Object> read = () -> cache.get(CacheName.ANALYTICS_DASHBOARD, key,
-                List.of("org:9:analytics"), () -> Map.of("n", loads.incrementAndGet()));
+        java.util.concurrent.Callable<Object> read = () -> cache.get(request, CacheName.ANALYTICS_DASHBOARD, key,
+                List.of("org:9:analytics"), r -> Map.of("n", loads.incrementAndGet()));
         read.call();
         cache.awaitL2Writes();
         clock.advance(Duration.ofSeconds(5));
         read.call();
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L1);
         clock.advance(Duration.ofSeconds(6));
         assertThat(json(read.call())).isEqualTo("{\"n\":1}");
-        assertThat(TwoLevelCache.takeLastLevel()).as("L1 expired, L2 still valid").isEqualTo(TwoLevelCache.Level.L2);
+        assertThat(lastLevel()).as("L1 expired, L2 still valid").isEqualTo(TwoLevelCache.Level.L2);
         clock.advance(Duration.ofSeconds(900));
         assertThat(json(read.call())).isEqualTo("{\"n\":2}");
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
     }
 
     @Test
@@ -317,12 +328,12 @@ class TwoLevelCacheTest {
         TwoLevelCache b = node();
         String key = unique("missing");
         AtomicInteger loads = new AtomicInteger();
-        TwoLevelCache.Loader missing = () -> {
+        TwoLevelCache.Loader missing = r -> {
             loads.incrementAndGet();
             throw ApiException.notFound("client", 999_999);
         };
         for (TwoLevelCache cache : List.of(a, a, b)) {
-            assertThatThrownBy(() -> cache.get(CacheName.CLIENT_DETAIL, key, List.of("client:999999"), missing))
+            assertThatThrownBy(() -> cache.get(request, CacheName.CLIENT_DETAIL, key, List.of("client:999999"), missing))
                     .isInstanceOf(ApiException.class).hasMessageContaining("999999")
                     .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(404));
         }
@@ -355,7 +366,7 @@ class TwoLevelCacheTest {
         get(a, key, "vendors", big, new AtomicInteger());
         a.awaitL2Writes();
         assertThat(json(get(b, key, "vendors", "unused", new AtomicInteger()))).isEqualTo(new String(raw));
-        assertThat(TwoLevelCache.takeLastLevel()).isEqualTo(TwoLevelCache.Level.L2);
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L2);
     }
 
     @Test

@@ -10,8 +10,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import dev.perfgate.sut.Http;
 import dev.perfgate.sut.Sut;
 import dev.perfgate.sut.SutConfig;
-import dev.perfgate.sut.db.InfraSettings;
 import dev.perfgate.sut.TestSut;
+import dev.perfgate.sut.db.InfraSettings;
 
 /**
  * SUT_INFRA=testcontainers on the image a team names. Needs a Docker engine: without one (as on CI here) the
