@@ -1,32 +1,19 @@
 package dev.perfgate.sut.cache;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.request.RequestContext;
@@ -56,6 +43,10 @@ import dev.perfgate.sut.request.RequestContext;
  * node's writes (whose invalidations cannot arrive) can leave stale. Invalidations made meanwhile are kept and
  * replayed before L2 is read again; then the node re-reads tag versions and the sequence, so nothing that was
  * invalidated during the outage is served from L2 afterwards.
+ *
+ * <p><b>Parts.</b> This class orchestrates a read; each named cache's L1 map and statistics are an {@link L1Region},
+ * the L2 tier is {@link RedisTier}, what this node knows of tag versions and the invalidation bus that keeps it
+ * current is {@link TagVersions}, and an L1 value is a {@link CacheEntry}.
  */
 public final class TwoLevelCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TwoLevelCache.class.getName());
@@ -110,101 +101,11 @@ public final class TwoLevelCache implements AutoCloseable {
     /** One L1 hit in this many (a power of two) is timed into the L1 latency histogram; the others are counted. */
     static final int L1_TIMING_SAMPLE = 64;
 
-    private static final class Entry {
-        final Object value;
-        final boolean negative;
-        final String[] tags;
-        final long[] versions;
-        final long loadedAt;
-        final long l1TtlNanos;
-        final int weight;
-        final AtomicBoolean refreshing = new AtomicBoolean();
-        /** The tag epoch at which this entry's tag versions were last found current (see {@link #valid}). */
-        volatile long checkedAtEpoch = -1;
-
-        Entry(Object value, boolean negative, String[] tags, long[] versions, long loadedAt, long l1TtlNanos,
-              int weight) {
-            this.value = value;
-            this.negative = negative;
-            this.tags = tags;
-            this.versions = versions;
-            this.loadedAt = loadedAt;
-            this.l1TtlNanos = l1TtlNanos;
-            this.weight = weight;
-        }
-    }
-
-    private final class Region {
-        final CacheName name;
-        final CacheStrategy strategy;
-        final AsyncCache<String, Entry> l1;
-        final EnumMap<Level, LongAdder> served = new EnumMap<>(Level.class);
-        final EnumMap<Level, Histogram> latency = new EnumMap<>(Level.class);
-        final LongAdder l2Misses = new LongAdder();
-        final LongAdder negativeHits = new LongAdder();
-        final LongAdder refreshes = new LongAdder();
-        final LongAdder evictions = new LongAdder();
-        final LongAdder loadNanos = new LongAdder();
-
-        /** served/latency of L1, held directly for the hit path (the same objects as in the maps). */
-        final LongAdder l1Served;
-        final Histogram l1Latency;
-        /** Hits still to be timed each before sampling starts (a plain field: read on every hit, rarely written). */
-        int untimedBudget = 100;
-
-        Region(CacheName name, CacheStrategy strategy) {
-            this.name = name;
-            this.strategy = strategy;
-            // Each entry's own lifetime (jittered; shorter for a 404, none for versions not known) is checked on
-            // the hit path against the coarse clock (see live); Caffeine only drops entries past the longest
-            // lifetime, a fixed expiry whose read path is far cheaper than a per-entry one (a timer wheel updated
-            // on every read). Its ticker is the coarse clock too: no System.nanoTime on a hit.
-            long longest = Math.max(strategy.l1Ttl().toNanos(), strategy.negativeTtl().toNanos());
-            Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(clock::coarseNanos)
-                    .expireAfterWrite(longest, java.util.concurrent.TimeUnit.NANOSECONDS);
-            Caffeine<String, Entry> typed = strategy.l1MaxBytes() > 0
-                    ? b.maximumWeight(strategy.l1MaxBytes()).weigher((String k, Entry e) -> e.weight)
-                    : b.maximumWeight(strategy.l1MaxEntries()).weigher((String k, Entry e) -> 1);
-            this.l1 = typed
-                    .removalListener((String k, Entry e, RemovalCause cause) -> {
-                        if (cause.wasEvicted()) {
-                            evictions.increment();
-                        }
-                    })
-                    // maintenance and the listener (an increment) run on the calling thread: handing them to the
-                    // common pool woke another thread for every eviction, on a two-core machine a context switch
-                    // per L2 hit into a full L1
-                    .executor(Runnable::run)
-                    .buildAsync();
-            for (Level level : Level.values()) {
-                served.put(level, new LongAdder());
-                latency.put(level, new ConcurrentHistogram(3));
-            }
-            l1Served = served.get(Level.L1);
-            l1Latency = latency.get(Level.L1);
-        }
-    }
-
-    private final Map<CacheName, Region> regions = new EnumMap<>(CacheName.class);
+    private final Map<CacheName, L1Region> regions = new EnumMap<>(CacheName.class);
     private final Clock clock;
     private final Codec codec;
     private final RedisTier redis;
-    private final Cache<String, Long> tagVersions;
-    /**
-     * Bumped after every change of a tag version this node knows (an invalidation, a message, a re-read): an entry
-     * checked at the current epoch is current without looking at its tags, so a hit costs one volatile read here
-     * until something is invalidated.
-     */
-    private final AtomicLong tagEpoch = new AtomicLong();
-    private final Set<String> pending = new LinkedHashSet<>();
-    private final AtomicLong lastSeq = new AtomicLong();
-    private volatile long expectedSeq;
-    private volatile boolean needsRecovery;
-    private volatile boolean dropMessages;
-    private final LongAdder invalidations = new LongAdder();
-    private final LongAdder lostMessages = new LongAdder();
-    private final Thread syncer;
-
+    private final TagVersions tagVersions;
     /**
      * @param redisUrl  empty for L1 only
      * @param namespace the database's identity: nodes share entries only when they share a database
@@ -214,38 +115,11 @@ public final class TwoLevelCache implements AutoCloseable {
                          Duration redisTimeout, int compressMinBytes, long syncMs, Clock clock, MeterRegistry registry) {
         this.clock = clock;
         this.codec = new Codec(compressMinBytes);
-        this.tagVersions = Caffeine.newBuilder().maximumSize(1_000_000).build();
         for (CacheName name : CacheName.values()) {
-            regions.put(name, new Region(name, strategies.get(name.strategy())));
+            regions.put(name, new L1Region(name, strategies.get(name.strategy()), clock));
         }
         this.redis = redisUrl.map(u -> new RedisTier(u, namespace, redisTimeout)).orElse(null);
-        if (redis != null) {
-            redis.breaker().getEventPublisher().onStateTransition(e -> {
-                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                    needsRecovery = true;
-                    LOG.warning("Redis unavailable: cache runs on L1 (entries live at most "
-                            + DEGRADED_L1_TTL.toMillis() + " ms) and the database");
-                }
-            });
-            redis.subscribe(this::onMessage);
-            try {
-                lastSeq.set(redis.sequence());
-            } catch (RedisTier.Unavailable e) {
-                needsRecovery = true;
-            }
-            this.syncer = Thread.ofVirtual().name("perfgate-cache-sync").start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        Thread.sleep(syncMs);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    syncNow();
-                }
-            });
-        } else {
-            this.syncer = null;
-        }
+        this.tagVersions = new TagVersions(redis, clock, syncMs);
         register(registry);
     }
 
@@ -255,16 +129,16 @@ public final class TwoLevelCache implements AutoCloseable {
      */
     public Object get(RequestContext request, CacheName name, String key, List<String> tags, Loader loader)
             throws Exception {
-        Region r = regions.get(name);
+        L1Region r = regions.get(name);
         // the hit path allocates nothing and reads no clock but the coarse one; one hit in 64 is timed, and every
         // one of a region's first hits, so that its latency is reported from the start
         boolean timed = r.untimedBudget > 0 || (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0;
         long hitStart = timed ? clock.nanos() : 0;
-        CompletableFuture<Entry> hit = r.l1.getIfPresent(key);
+        CompletableFuture<CacheEntry> hit = r.l1.getIfPresent(key);
         if (hit != null && hit.isDone() && !hit.isCompletedExceptionally()) {
-            Entry e = hit.join();
+            CacheEntry e = hit.join();
             long age = clock.coarseNanos() - e.loadedAt;
-            if (!e.negative && age < e.l1TtlNanos && valid(e)) {
+            if (!e.negative && age < e.l1TtlNanos && tagVersions.valid(e)) {
                 if (age >= REFRESH_AHEAD * e.l1TtlNanos && !e.refreshing.get()) {
                     maybeRefresh(r, key, withAll(tags), loader, e);
                 }
@@ -283,19 +157,19 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     /** Everything but a plain L1 hit: a load in flight, a stale or negative entry, L2, the loader. */
-    private Object getSlow(RequestContext request, Region r, String key, String[] allTags, Loader loader)
+    private Object getSlow(RequestContext request, L1Region r, String key, String[] allTags, Loader loader)
             throws Exception {
         long start = clock.nanos();
         for (int attempt = 0; attempt < 8; attempt++) {
-            CompletableFuture<Entry> cached = r.l1.getIfPresent(key);
+            CompletableFuture<CacheEntry> cached = r.l1.getIfPresent(key);
             if (cached != null) {
                 if (!cached.isDone()) {
-                    Entry e = await(cached);
+                    CacheEntry e = await(cached);
                     return served(request, r, Level.LOAD, start, e);
                 }
                 if (!cached.isCompletedExceptionally()) {
-                    Entry e = cached.join();
-                    if (live(r, e) && valid(e)) {
+                    CacheEntry e = cached.join();
+                    if (live(r, e) && tagVersions.valid(e)) {
                         maybeRefresh(r, key, allTags, loader, e);
                         return served(request, r, Level.L1, start, e);
                     }
@@ -303,12 +177,12 @@ public final class TwoLevelCache implements AutoCloseable {
                 }
                 continue;
             }
-            CompletableFuture<Entry> mine = new CompletableFuture<>();
+            CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
             if (r.l1.asMap().putIfAbsent(key, mine) != null) {
                 continue;
             }
             Level[] level = new Level[1];
-            Entry e;
+            CacheEntry e;
             try {
                 e = loadThroughL2(request, r, key, allTags, loader, level);
                 mine.complete(e);
@@ -327,7 +201,7 @@ public final class TwoLevelCache implements AutoCloseable {
         return served(request, r, Level.LOAD, start, load(request, r, key, allTags, loader, level));
     }
 
-    private Object served(RequestContext request, Region r, Level level, long start, Entry e) {
+    private Object served(RequestContext request, L1Region r, Level level, long start, CacheEntry e) {
         request.cacheOutcome(level.name());
         r.served.get(level).increment();
         // the path that gets here has read the clock already: it is timed every time (only plain L1 hits sample)
@@ -345,7 +219,7 @@ public final class TwoLevelCache implements AutoCloseable {
         return e.value;
     }
 
-    private static Entry await(CompletableFuture<Entry> f) throws Exception {
+    private static CacheEntry await(CompletableFuture<CacheEntry> f) throws Exception {
         try {
             return f.join();
         } catch (java.util.concurrent.CancellationException e) {
@@ -378,7 +252,7 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     /** Whether an entry is within its own L1 lifetime; one past it is counted as an eviction (Caffeine's would be). */
-    private boolean live(Region r, Entry e) {
+    private boolean live(L1Region r, CacheEntry e) {
         if (clock.coarseNanos() - e.loadedAt < e.l1TtlNanos) {
             return true;
         }
@@ -386,77 +260,7 @@ public final class TwoLevelCache implements AutoCloseable {
         return false;
     }
 
-    private boolean valid(Entry e) {
-        if (redis != null && needsRecovery && clock.nanos() - e.loadedAt > DEGRADED_L1_TTL.toNanos()) {
-            return false;
-        }
-        // read before the versions: a change made while they are compared bumps the epoch past this stamp, so the
-        // next hit compares again
-        long epoch = tagEpoch.get();
-        if (e.checkedAtEpoch == epoch) {
-            return true;
-        }
-        if (!versionsCurrent(e.tags, e.versions)) {
-            return false;
-        }
-        e.checkedAtEpoch = epoch;
-        return true;
-    }
-
-    /** Whether the versions an entry was loaded under are the tags' current ones; allocates only for unknown tags. */
-    private boolean versionsCurrent(String[] tags, long[] versions) {
-        for (int i = 0; i < tags.length; i++) {
-            Long v = tagVersions.getIfPresent(tags[i]);
-            if (v == null) {
-                return Arrays.equals(currentVersions(tags), versions);
-            }
-            if (v != versions[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The tags' current versions: known locally, else read from Redis in one round trip (0 without Redis); -1 for
-     * a tag whose version cannot be known now (Redis unreachable), which no entry matches.
-     */
-    private long[] currentVersions(String[] tags) {
-        long[] out = new long[tags.length];
-        List<Integer> unknown = null;
-        for (int i = 0; i < tags.length; i++) {
-            Long v = tagVersions.getIfPresent(tags[i]);
-            if (v != null) {
-                out[i] = v;
-            } else {
-                if (unknown == null) {
-                    unknown = new ArrayList<>(tags.length);
-                }
-                unknown.add(i);
-            }
-        }
-        if (unknown == null) {
-            return out;
-        }
-        long[] fetched = new long[unknown.size()];
-        if (redis != null && !needsRecovery) {
-            try {
-                fetched = redis.tagVersions(unknown.stream().map(i -> tags[i]).toArray(String[]::new));
-            } catch (RedisTier.Unavailable e) {
-                for (int k = 0; k < unknown.size(); k++) {
-                    out[unknown.get(k)] = -1;
-                }
-                return out;
-            }
-        }
-        for (int k = 0; k < unknown.size(); k++) {
-            Long raced = tagVersions.asMap().putIfAbsent(tags[unknown.get(k)], fetched[k]);
-            out[unknown.get(k)] = raced != null ? raced : fetched[k];
-        }
-        return out;
-    }
-
-    private void maybeRefresh(Region r, String key, String[] tags, Loader loader, Entry e) {
+    private void maybeRefresh(L1Region r, String key, String[] tags, Loader loader, CacheEntry e) {
         long age = clock.coarseNanos() - e.loadedAt;
         if (e.negative || age < REFRESH_AHEAD * e.l1TtlNanos || !e.refreshing.compareAndSet(false, true)) {
             return;
@@ -464,7 +268,7 @@ public final class TwoLevelCache implements AutoCloseable {
         r.refreshes.increment();
         Thread.ofVirtual().name("perfgate-cache-refresh").start(() -> {
             try {
-                Entry fresh = load(RequestContext.background("cache refresh"), r, key, tags, loader, new Level[1]);
+                CacheEntry fresh = load(RequestContext.background("cache refresh"), r, key, tags, loader, new Level[1]);
                 r.l1.put(key, CompletableFuture.completedFuture(fresh));
             } catch (Exception failure) {
                 e.refreshing.set(false); // the old value stays until it expires; the next read tries again
@@ -472,18 +276,18 @@ public final class TwoLevelCache implements AutoCloseable {
         });
     }
 
-    private Entry loadThroughL2(RequestContext request, Region r, String key, String[] tags, Loader loader,
+    private CacheEntry loadThroughL2(RequestContext request, L1Region r, String key, String[] tags, Loader loader,
                                 Level[] level) throws Exception {
-        if (l2Usable()) {
+        if (tagVersions.l2Usable()) {
             try {
                 byte[] bytes = redis.get(r.name.id(), key);
                 Codec.Stored s = bytes == null ? null : codec.decode(bytes);
                 if (s != null && s.expiresAtMillis() > clock.millis() && Arrays.equals(s.tags(), tags)
-                        && versionsCurrent(s.tags(), s.versions())) {
+                        && tagVersions.current(s.tags(), s.versions())) {
                     level[0] = Level.L2;
                     long l1 = Math.min(jittered(s.negative() ? r.strategy.negativeTtl() : r.strategy.l1Ttl(),
                             r.strategy.jitter()), (s.expiresAtMillis() - clock.millis()) * 1_000_000);
-                    return new Entry(s.value(), s.negative(), s.tags(), s.versions(), clock.nanos(), l1, bytes.length);
+                    return new CacheEntry(s.value(), s.negative(), s.tags(), s.versions(), clock.nanos(), l1, bytes.length);
                 }
             } catch (RedisTier.Unavailable ignored) {
                 // the database answers instead
@@ -494,9 +298,9 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     /** Loads from the source and writes L2; the tag versions are read before the load. */
-    private Entry load(RequestContext request, Region r, String key, String[] tags, Loader loader, Level[] level)
+    private CacheEntry load(RequestContext request, L1Region r, String key, String[] tags, Loader loader, Level[] level)
             throws Exception {
-        long[] versions = currentVersions(tags);
+        long[] versions = tagVersions.of(tags);
         long start = System.nanoTime();
         Object value;
         boolean negative = false;
@@ -520,11 +324,11 @@ public final class TwoLevelCache implements AutoCloseable {
                 / 1_000_000, tags, versions);
         byte[] bytes = codec.encode(stored);
         boolean known = Arrays.stream(versions).allMatch(v -> v >= 0);
-        if (known && l2Usable()) {
+        if (known && tagVersions.l2Usable()) {
             redis.setAsync(r.name.id(), key, bytes, l2Ttl.toMillis());
         }
         long l1 = jittered(negative ? r.strategy.negativeTtl() : r.strategy.l1Ttl(), r.strategy.jitter());
-        return new Entry(value, negative, tags, versions, clock.nanos(), known ? l1 : 0, bytes.length);
+        return new CacheEntry(value, negative, tags, versions, clock.nanos(), known ? l1 : 0, bytes.length);
     }
 
     private static long jittered(Duration ttl, double jitter) {
@@ -537,68 +341,9 @@ public final class TwoLevelCache implements AutoCloseable {
         return out;
     }
 
-    /** Whether L2 may be used now; after an outage, first replays the invalidations made during it. */
-    private boolean l2Usable() {
-        if (redis == null) {
-            return false;
-        }
-        if (!needsRecovery) {
-            return redis.breaker().getState() != CircuitBreaker.State.OPEN;
-        }
-        return recover();
-    }
-
-    private synchronized boolean recover() {
-        if (!needsRecovery) {
-            return true;
-        }
-        try {
-            if (!pending.isEmpty()) {
-                redis.invalidate(pending.toArray(String[]::new));
-                pending.clear();
-            }
-            long seq = redis.sequence();
-            tagVersions.invalidateAll();
-            tagEpoch.incrementAndGet();
-            lastSeq.set(seq);
-            expectedSeq = seq;
-            needsRecovery = false;
-            LOG.info("Redis reachable again: pending invalidations replayed, tag versions re-read");
-            return true;
-        } catch (RedisTier.Unavailable e) {
-            return false;
-        }
-    }
-
     /** Invalidates every entry carrying any of the tags, in both levels and on every node. */
     public void invalidate(String... tags) {
-        if (tags.length == 0) {
-            return;
-        }
-        invalidations.add(tags.length);
-        if (l2Usable()) {
-            try {
-                long[] result = redis.invalidate(tags);
-                for (int i = 0; i < tags.length; i++) {
-                    long v = result[i + 1];
-                    tagVersions.asMap().merge(tags[i], v, Math::max);
-                }
-                tagEpoch.incrementAndGet();
-                return;
-            } catch (RedisTier.Unavailable e) {
-                needsRecovery = true;
-            }
-        }
-        synchronized (this) {
-            for (String tag : tags) {
-                // a local bump makes this node's entries stale now; Redis gets the real increment on recovery
-                tagVersions.asMap().merge(tag, 1L, (a, b) -> a + 1);
-                if (redis != null) {
-                    pending.add(tag);
-                }
-            }
-            tagEpoch.incrementAndGet();
-        }
+        tagVersions.invalidate(tags);
     }
 
     /** Clears everything (all nodes) in O(1). */
@@ -606,58 +351,12 @@ public final class TwoLevelCache implements AutoCloseable {
         invalidate(CacheTags.ALL);
     }
 
-    private void onMessage(String message) {
-        if (dropMessages) {
-            return;
-        }
-        String[] parts = message.split(" ");
-        long seq;
-        try {
-            seq = Long.parseLong(parts[0]);
-            for (int i = 1; i + 1 < parts.length; i += 2) {
-                long v = Long.parseLong(parts[i + 1]);
-                tagVersions.asMap().computeIfPresent(parts[i], (k, old) -> Math.max(old, v));
-            }
-            tagEpoch.incrementAndGet();
-        } catch (NumberFormatException e) {
-            LOG.warning("ignoring malformed invalidation message: " + message);
-            return;
-        }
-        long last = lastSeq.get();
-        if (seq == last + 1) {
-            lastSeq.compareAndSet(last, seq);
-        } else if (seq > last + 1) {
-            forgetVersions("gap in invalidation messages (" + last + " then " + seq + ")");
-            lastSeq.accumulateAndGet(seq, Math::max);
-        }
-    }
-
     /**
      * Looks for invalidations that never arrived: the sequence Redis had at the previous check should have arrived
      * by now; if not, the tag versions are re-read. Runs every {@code SUT_CACHE_SYNC_MS}; tests call it directly.
      */
     public void syncNow() {
-        if (redis == null || !l2Usable()) {
-            return;
-        }
-        try {
-            long current = redis.sequence();
-            long expected = expectedSeq;
-            if (expected > lastSeq.get()) {
-                forgetVersions("invalidations up to " + expected + " did not arrive (have " + lastSeq.get() + ")");
-                lastSeq.accumulateAndGet(expected, Math::max);
-            }
-            expectedSeq = current;
-        } catch (RedisTier.Unavailable e) {
-            // the breaker has it; recovery resynchronizes
-        }
-    }
-
-    private void forgetVersions(String why) {
-        lostMessages.increment();
-        LOG.warning("cache: " + why + "; re-reading tag versions from Redis");
-        tagVersions.invalidateAll();
-        tagEpoch.incrementAndGet();
+        tagVersions.syncNow();
     }
 
     /**
@@ -672,7 +371,7 @@ public final class TwoLevelCache implements AutoCloseable {
 
     /** Test hook: ignore invalidation messages, as if the network lost them. */
     void dropInvalidationMessages(boolean drop) {
-        this.dropMessages = drop;
+        tagVersions.dropMessages(drop);
     }
 
     /** Returns the Redis circuit breaker's state (CLOSED, OPEN, HALF_OPEN), or NONE without Redis. */
@@ -684,10 +383,10 @@ public final class TwoLevelCache implements AutoCloseable {
     public long[] lookupsAndHits() {
         long lookups = 0;
         long hits = 0;
-        for (Region r : regions.values()) {
-            long served = r.served.get(Level.L1).sum() + r.served.get(Level.L2).sum();
+        for (L1Region r : regions.values()) {
+            long served = r.hits();
             hits += served;
-            lookups += served + r.served.get(Level.LOAD).sum();
+            lookups += served + r.loads();
         }
         return new long[] {lookups, hits};
     }
@@ -697,40 +396,13 @@ public final class TwoLevelCache implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("redis", redis == null ? "none" : redis.url());
         body.put("breaker", breakerState());
-        body.put("degraded", redis != null && needsRecovery);
-        body.put("invalidations", invalidations.sum());
-        body.put("lostMessagesDetected", lostMessages.sum());
+        body.put("degraded", tagVersions.degraded());
+        body.put("invalidations", tagVersions.invalidations());
+        body.put("lostMessagesDetected", tagVersions.lostMessages());
         body.put("l2Errors", redis == null ? 0 : redis.errors());
         Map<String, Object> caches = new LinkedHashMap<>();
-        for (Region r : regions.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            long l1 = r.served.get(Level.L1).sum();
-            long l2 = r.served.get(Level.L2).sum();
-            long loads = r.served.get(Level.LOAD).sum();
-            long total = l1 + l2 + loads;
-            m.put("strategy", r.strategy.name());
-            m.put("requests", total);
-            m.put("l1Hits", l1);
-            m.put("l2Hits", l2);
-            m.put("l2Misses", r.l2Misses.sum());
-            m.put("loads", loads);
-            m.put("hitRatio", total == 0 ? 0 : Math.round(10_000.0 * (l1 + l2) / total) / 10_000.0);
-            m.put("negativeHits", r.negativeHits.sum());
-            m.put("refreshes", r.refreshes.sum());
-            m.put("evictions", r.evictions.sum());
-            m.put("l1Entries", r.l1.synchronous().estimatedSize());
-            m.put("loadTimeMs", r.loadNanos.sum() / 1e6);
-            Map<String, Object> lat = new LinkedHashMap<>();
-            for (Level level : List.of(Level.L1, Level.L2, Level.LOAD)) {
-                Histogram h = r.latency.get(level).copy();
-                if (h.getTotalCount() > 0) {
-                    lat.put(level.name().toLowerCase(java.util.Locale.ROOT), Map.of("count", h.getTotalCount(),
-                            "p50Us", h.getValueAtPercentile(50), "p95Us", h.getValueAtPercentile(95),
-                            "p99Us", h.getValueAtPercentile(99), "maxUs", h.getMaxValue()));
-                }
-            }
-            m.put("latency", lat);
-            caches.put(r.name.id(), m);
+        for (L1Region r : regions.values()) {
+            caches.put(r.name.id(), r.snapshot());
         }
         body.put("caches", caches);
         return body;
@@ -738,34 +410,12 @@ public final class TwoLevelCache implements AutoCloseable {
 
     /** Clears the statistics (between harness runs); cached values stay. */
     public void resetStats() {
-        for (Region r : regions.values()) {
-            r.served.values().forEach(LongAdder::reset);
-            r.latency.values().forEach(Histogram::reset);
-            r.untimedBudget = 100;
-            r.l2Misses.reset();
-            r.negativeHits.reset();
-            r.refreshes.reset();
-            r.loadNanos.reset();
-        }
+        regions.values().forEach(L1Region::resetStats);
     }
 
     private void register(MeterRegistry registry) {
-        for (Region r : regions.values()) {
-            for (Level level : List.of(Level.L1, Level.L2, Level.LOAD)) {
-                FunctionCounter.builder("perfgate.cache.served", r.served.get(level), LongAdder::sum)
-                        .description("Cache reads by the level that answered (load: the database)")
-                        .tags("cache", r.name.id(), "level", level.name().toLowerCase(java.util.Locale.ROOT))
-                        .register(registry);
-            }
-            FunctionCounter.builder("perfgate.cache.evictions", r.evictions, LongAdder::sum)
-                    .tags("cache", r.name.id()).register(registry);
-            FunctionCounter.builder("perfgate.cache.load.seconds", r.loadNanos, a -> a.sum() / 1e9)
-                    .tags("cache", r.name.id()).register(registry);
-            Gauge.builder("perfgate.cache.l1.entries", r.l1, c -> c.synchronous().estimatedSize())
-                    .tags("cache", r.name.id()).register(registry);
-        }
-        FunctionCounter.builder("perfgate.cache.invalidations", invalidations, LongAdder::sum).register(registry);
-        FunctionCounter.builder("perfgate.cache.lost.messages", lostMessages, LongAdder::sum).register(registry);
+        regions.values().forEach(r -> r.register(registry));
+        tagVersions.register(registry);
         if (redis != null) {
             FunctionCounter.builder("perfgate.cache.l2.errors", redis, RedisTier::errors).register(registry);
             Gauge.builder("perfgate.cache.breaker.state", redis, t -> switch (t.breaker().getState()) {
@@ -778,9 +428,7 @@ public final class TwoLevelCache implements AutoCloseable {
 
     @Override
     public void close() {
-        if (syncer != null) {
-            syncer.interrupt();
-        }
+        tagVersions.close();
         if (redis != null) {
             redis.close();
         }

@@ -1,0 +1,31 @@
+package dev.perfgate.sut.cache;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A value as one node's L1 holds it: what was loaded (or the 404 remembered for it), the tags and the versions
+ * they had when it was loaded, when it was loaded and how long L1 may serve it.
+ */
+final class CacheEntry {
+    final Object value;
+    final boolean negative;
+    final String[] tags;
+    final long[] versions;
+    final long loadedAt;
+    final long l1TtlNanos;
+    final int weight;
+    final AtomicBoolean refreshing = new AtomicBoolean();
+    /** The tag epoch at which this entry's tag versions were last found current (see {@link TagVersions#valid}). */
+    volatile long checkedAtEpoch = -1;
+
+    CacheEntry(Object value, boolean negative, String[] tags, long[] versions, long loadedAt, long l1TtlNanos,
+               int weight) {
+        this.value = value;
+        this.negative = negative;
+        this.tags = tags;
+        this.versions = versions;
+        this.loadedAt = loadedAt;
+        this.l1TtlNanos = l1TtlNanos;
+        this.weight = weight;
+    }
+}
