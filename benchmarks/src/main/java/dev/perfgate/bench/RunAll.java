@@ -16,6 +16,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import dev.perfgate.reports.BaselinePolicy;
 import dev.perfgate.reports.JmhGate;
 import dev.perfgate.reports.JmhResults;
 import dev.perfgate.reports.OptimizationTable;
@@ -40,10 +41,13 @@ public final class RunAll {
         List<String> a = List.of(args);
         boolean quick = a.contains("--quick");
         String include = option(a, "--include", "dev\\.perfgate\\.bench\\..*");
-        String baseline = option(a, "--baseline", "compare");
-        if (!List.of("compare", "update", "off").contains(baseline)) {
-            System.err.println("--baseline was \"" + baseline + "\", must be compare, update or off");
+        BaselinePolicy baseline;
+        try {
+            baseline = BaselinePolicy.parse("--baseline", option(a, "--baseline", "compare"));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             System.exit(2);
+            return;
         }
         String profile = quick ? "jmh-quick" : "jmh";
         Path root = Path.of(System.getProperty("perfgate.root", ".")).toAbsolutePath().normalize();
@@ -76,12 +80,12 @@ public final class RunAll {
         Path baselineFile = root.resolve("reports/baselines/" + profile + ".json");
         int status = 0;
         switch (baseline) {
-            case "update" -> {
+            case UPDATE -> {
                 Files.createDirectories(baselineFile.getParent());
                 Files.copy(results, baselineFile, StandardCopyOption.REPLACE_EXISTING);
                 System.out.println("perfgate: baseline updated: " + baselineFile);
             }
-            case "compare" -> {
+            case COMPARE -> {
                 if (Files.exists(baselineFile)) {
                     status = JmhGate.run(new String[] {baselineFile.toString(), results.toString()}, System.out,
                             System.err);

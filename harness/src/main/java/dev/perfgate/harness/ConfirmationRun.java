@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.perfgate.reports.BaselinePolicy;
+
 /**
  * Runs the same simulation once more, in a new JVM started exactly as Gatling's Maven plugin started this one (same
  * JVM options, classpath and arguments), with the service started afresh: the second witness a timing failure needs
@@ -20,7 +22,7 @@ final class ConfirmationRun {
      * Runs the confirmation into {@code dir} and returns its verdict, or null when it could not be started or wrote
      * none (then the first run's verdict stands, and the reason is printed).
      */
-    static RunVerdict run(Path firstRunDir, Path dir, String baseline) {
+    static RunVerdict run(Path firstRunDir, Path dir, BaselinePolicy baseline) {
         ProcessHandle.Info self = ProcessHandle.current().info();
         if (self.command().isEmpty() || self.arguments().isEmpty()) {
             System.err.println("perfgate: cannot confirm: this JVM's command line is not readable on this platform");
@@ -38,7 +40,7 @@ final class ConfirmationRun {
         // the rightmost -D of a name wins: these override what the plugin passed
         command.add("-Dperfgate.confirmationOf=" + firstRunDir);
         command.add("-Dperfgate.runDir=" + dir);
-        command.add("-Dperfgate.baseline=" + ("update".equals(baseline) ? "off" : baseline));
+        command.add("-Dperfgate.baseline=" + (baseline == BaselinePolicy.UPDATE ? BaselinePolicy.OFF : baseline).id());
         command.addAll(args.subList(jar >= 0 ? jar : firstNonOption(args), args.size()));
         try {
             Files.createDirectories(dir);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.perfgate.reports.BaselinePolicy;
 import dev.perfgate.reports.history.History;
 
 /**
@@ -13,7 +14,7 @@ import dev.perfgate.reports.history.History;
  *
  * @param profile        names the kind of run a baseline belongs to (default "default"): baselines are per
  *                       simulation and profile
- * @param baseline       "compare" (default), "update" (rewrite the baseline from this run) or "off"
+ * @param baseline       compare (default), update (rewrite the baseline from this run) or off
  * @param budgetsFile    the budgets file (default budgets.yaml in the working directory, the project's)
  * @param baselineDir    where baselines are kept (default perfgate/baselines)
  * @param runsDir        where each run writes its files (default target/perfgate/runs)
@@ -27,7 +28,7 @@ import dev.perfgate.reports.history.History;
  *                       a jdbc:postgresql: URL, or "off"
  * @param trendsDir      where the trend site is written (default target/perfgate/trends)
  */
-public record HarnessSettings(String profile, String baseline, Path budgetsFile, Path baselineDir, Path runsDir,
+public record HarnessSettings(String profile, BaselinePolicy baseline, Path budgetsFile, Path baselineDir, Path runsDir,
                               Path gatlingResults, boolean confirm, Path confirmationOf, Path runDir, String session,
                               Path summaryDir, String history, Path trendsDir) {
 
@@ -37,11 +38,7 @@ public record HarnessSettings(String profile, String baseline, Path budgetsFile,
         if (!profile.matches("[A-Za-z0-9_-]+")) {
             throw new IllegalArgumentException("perfgate.profile was \"" + profile + "\", must be letters, digits, - or _");
         }
-        String baseline = get("baseline", "compare").toLowerCase(Locale.ROOT);
-        if (!Set.of("compare", "update", "off").contains(baseline)) {
-            throw new IllegalArgumentException("perfgate.baseline was \"" + baseline + "\", must be compare, update"
-                    + " or off");
-        }
+        BaselinePolicy baseline = BaselinePolicy.parse("perfgate.baseline", get("baseline", "compare"));
         String confirm = get("confirm", "true").toLowerCase(Locale.ROOT);
         if (!Set.of("true", "false").contains(confirm)) {
             throw new IllegalArgumentException("perfgate.confirm was \"" + confirm + "\", must be true or false");

@@ -203,12 +203,12 @@ public final class PerfgateRun {
         String baselineNote;
         Instant accepted = null; // the trend gate accepts what started before the baseline was recorded
         switch (settings.baseline()) {
-            case "update" -> {
+            case UPDATE -> {
                 ResultFiles.write(baselineFile, result);
                 baselineNote = "baseline updated: " + baselineFile;
                 accepted = result.startedAt();
             }
-            case "off" -> baselineNote = "baseline comparison off";
+            case OFF -> baselineNote = "baseline comparison off";
             default -> {
                 RunResult baseline = ResultFiles.readBaseline(baselineFile, simulation);
                 checks.addAll(RegressionGate.compare(baseline, result, budgets.regression()));

@@ -21,7 +21,7 @@ class RunHistoryTest {
     private static final RunResult REAL = ResultFiles.read(Path.of("../reports/baselines/gatling-PeakDaySimulation-ci.json"));
 
     private static HarnessSettings settings(Path dir, String history, Path confirmationOf) {
-        return new HarnessSettings("ci", "compare", dir.resolve("budgets.yaml"), dir.resolve("baselines"),
+        return new HarnessSettings("ci", dev.perfgate.reports.BaselinePolicy.COMPARE, dir.resolve("budgets.yaml"), dir.resolve("baselines"),
                 dir.resolve("runs"), dir.resolve("gatling"), true, confirmationOf, null, "s", dir.resolve("runs"),
                 history, dir.resolve("trends"));
     }

@@ -17,12 +17,13 @@ import dev.perfgate.reports.RunEnvironment;
 import dev.perfgate.reports.RunResult;
 
 /**
- * Runs made from a real result file (a committed baseline of the reference service's ci profile): the same
+ * Runs made from a real result file (a PeakDaySimulation run of the reference service's ci profile, frozen as a test
+ * fixture so that re-recording the committed baseline cannot move what these tests see): the same
  * requests, counts and histograms, every latency figure and histogram scaled by a run's noise and, per request, a
  * chosen factor — so the history is made of real results.json files with known changes in them.
  */
 final class HistoryFixtures {
-    static final Path REAL = Path.of("baselines/gatling-PeakDaySimulation-ci.json");
+    static final Path REAL = Path.of("src/test/resources/fixtures/peakday-ci-run.json");
 
     private HistoryFixtures() {
     }
