@@ -64,7 +64,7 @@ class HistoryStoresTest {
     void theDatabase_holdsWhatTheDirectoryHolds_inASchemaForSeries(@TempDir Path dir) throws Exception {
         History db = History.open(pg.jdbcUrl());
         History files = History.open(dir.toString());
-        JsonNode jmh = MAPPER.readTree(Path.of("baselines/jmh.json").toFile());
+        JsonNode jmh = MAPPER.readTree(Path.of("src/test/resources/fixtures/jmh-run.json").toFile());
         for (RunResult r : runs(6)) {
             db.append("run", r);
             files.append("run", r);

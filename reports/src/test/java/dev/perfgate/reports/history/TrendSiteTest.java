@@ -42,7 +42,7 @@ class TrendSiteTest {
             history.append("run-" + run, HistoryFixtures.variant(base, run,
                     Map.of("client detail", run > 28 ? 1.6 : 1.0), noise, 0.04));
         }
-        JsonNode jmh = MAPPER.readTree(Path.of("baselines/jmh.json").toFile());
+        JsonNode jmh = MAPPER.readTree(Path.of("src/test/resources/fixtures/jmh-run.json").toFile());
         for (int run = 1; run <= 12; run++) {
             history.appendJmh(jitter(jmh, noise), base.environment(), base.profile(), HistoryFixtures.at(100 + run));
         }

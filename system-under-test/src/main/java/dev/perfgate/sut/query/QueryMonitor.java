@@ -42,6 +42,11 @@ import dev.perfgate.sut.request.RequestContext;
 public final class QueryMonitor {
     private static final Logger LOG = Logger.getLogger(QueryMonitor.class.getName());
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
+    /**
+     * The version of {@code /api/performance/queries}: 1 is the first with a version, whose N+1 and repeated lists
+     * are {@link SuspectFigures} (route, fingerprint, requests, maxPerRequest, location).
+     */
+    public static final int REPORT_SCHEMA_VERSION = 1;
 
     private final int nPlusOneThreshold;
     private final MeterRegistry registry;
@@ -233,6 +238,7 @@ public final class QueryMonitor {
     /** Returns the report: top fingerprints by total time, suspects by route, statements per request by route. */
     public Map<String, Object> report(int top) {
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("schemaVersion", REPORT_SCHEMA_VERSION);
         body.put("nPlusOneThreshold", nPlusOneThreshold);
         List<Map<String, Object>> fps = new ArrayList<>();
         fingerprints.entrySet().stream()
@@ -289,18 +295,24 @@ public final class QueryMonitor {
                 }).toList();
     }
 
-    private List<Map<String, Object>> suspects(String kind) {
+    /**
+     * One route and statement shape that repeated within requests, as {@code /api/performance/queries} lists it (the
+     * harness compares the N+1 list of two runs exactly, by route and fingerprint).
+     *
+     * @param requests      requests of the route that showed it
+     * @param maxPerRequest most executions of the shape in one of them
+     * @param location      where in the service's code the statement came from
+     */
+    public record SuspectFigures(String route, String fingerprint, long requests, long maxPerRequest,
+                                 String location) {
+    }
+
+    private List<SuspectFigures> suspects(String kind) {
         return suspects.values().stream().filter(s -> s.kind.equals(kind))
                 .sorted(Comparator.comparing((Suspect s) -> s.route).thenComparing(s -> s.fingerprint))
-                .map(s -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("route", s.route);
-                    m.put("fingerprint", s.fingerprint);
-                    m.put("requests", s.requests.sum());
-                    m.put("maxPerRequest", s.maxPerRequest.get());
-                    m.put("location", Objects.requireNonNullElse(s.location, "unknown"));
-                    return m;
-                }).toList();
+                .map(s -> new SuspectFigures(s.route, s.fingerprint, s.requests.sum(), s.maxPerRequest.get(),
+                        Objects.requireNonNullElse(s.location, "unknown")))
+                .toList();
     }
 
     /** Clears every figure (between harness runs). */

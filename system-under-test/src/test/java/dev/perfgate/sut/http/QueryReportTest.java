@@ -34,8 +34,11 @@ class QueryReportTest {
         assertThat(baseline.json()).isEqualTo(optimized.json());
         assertThat(baseline.queryCount()).isEqualTo(optimized.queryCount() + 20); // one more per vendor on the page
 
-        JsonNode suspects = report().path("nPlusOneSuspects");
+        JsonNode report = report();
+        assertThat(report.path("schemaVersion").asInt()).isEqualTo(1);
+        JsonNode suspects = report.path("nPlusOneSuspects");
         assertThat(suspects).singleElement().satisfies(s -> {
+            assertThat(s.path("requests").asLong()).isEqualTo(1);
             assertThat(s.path("route").asText()).isEqualTo("GET /api/vendors");
             assertThat(s.path("fingerprint").asText()).startsWith("select v.id, v.name").endsWith("where v.id = ?");
             assertThat(s.path("maxPerRequest").asInt()).isEqualTo(20);
