@@ -37,7 +37,6 @@ final class TagVersions implements AutoCloseable {
     private final AtomicLong lastSeq = new AtomicLong();
     private volatile long expectedSeq;
     private volatile boolean needsRecovery;
-    private volatile boolean dropMessages;
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder lostMessages = new LongAdder();
     private final Thread syncer;
@@ -219,9 +218,6 @@ final class TagVersions implements AutoCloseable {
     }
 
     private void onMessage(String message) {
-        if (dropMessages) {
-            return;
-        }
         String[] parts = message.split(" ");
         long seq;
         try {
@@ -270,11 +266,6 @@ final class TagVersions implements AutoCloseable {
         LOG.warning("cache: " + why + "; re-reading tag versions from Redis");
         versions.invalidateAll();
         epoch.incrementAndGet();
-    }
-
-    /** Ignores invalidation messages, as if the network lost them (tests of the lost-message recovery). */
-    void dropMessages(boolean drop) {
-        this.dropMessages = drop;
     }
 
     long invalidations() {

@@ -369,11 +369,6 @@ public final class TwoLevelCache implements AutoCloseable {
         }
     }
 
-    /** Test hook: ignore invalidation messages, as if the network lost them. */
-    void dropInvalidationMessages(boolean drop) {
-        tagVersions.dropMessages(drop);
-    }
-
     /** Returns the Redis circuit breaker's state (CLOSED, OPEN, HALF_OPEN), or NONE without Redis. */
     public String breakerState() {
         return redis == null ? "NONE" : redis.breaker().getState().name();
