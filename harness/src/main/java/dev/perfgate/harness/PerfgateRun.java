@@ -58,6 +58,8 @@ public final class PerfgateRun {
     private volatile Path serviceRecording;
     /** The flame graph page written from it, relative to the run directory, or null. */
     private volatile String flameGraph;
+    /** A capacity run's judged levels, drawn on the regression page; null for other runs. */
+    private volatile List<RunResult.CapacityLevel> capacityLevels;
 
     PerfgateRun(String simulation, String gatlingName, HarnessSettings settings) {
         this.simulation = simulation;
@@ -188,6 +190,7 @@ public final class PerfgateRun {
             return null;
         }
         List<RunResult.CapacityLevel> levels = capacity == null ? null : capacity.apply(stalls);
+        capacityLevels = levels;
         writeFlameGraph();
         RunValidity validity = health.validity(first + Math.round(budgets.warmUpSeconds() * 1000),
                 ExactResults.lastResponseMillis(), budgets.validity(),
@@ -306,7 +309,7 @@ public final class PerfgateRun {
         ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, ExactResults.spanSeconds());
         ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), new ResultFiles.Page(title, checks,
                 gatlingLink, validity, notes, calibration, trendsPage == null ? null : trendsPage.toUri().toString(),
-                flameGraph));
+                flameGraph, capacityLevels));
     }
 
     /**

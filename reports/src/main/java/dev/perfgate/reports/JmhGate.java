@@ -147,7 +147,7 @@ public final class JmhGate {
         }
         ResultFiles.writeJUnit(outDir.resolve("jmh-junit.xml"), "jmh.regression", checks, 0);
         ResultFiles.writeRegressionPage(outDir.resolve("jmh-regression.html"), new ResultFiles.Page("JMH: "
-                + current.getFileName() + " against " + args[0], checks, null, null, List.of(), null, trendsLink, null));
+                + current.getFileName() + " against " + args[0], checks, null, null, List.of(), null, trendsLink, null, null));
         checks.stream().filter(c -> c.verdict() != Check.Verdict.PASS).forEach(c -> out.println(c.describe()));
         List<String> failed = checks.stream().filter(Check::failed).map(Check::subject).toList();
         out.printf("%d benchmarks compared, %d regressed%s%n", checks.size(), failed.size(),

@@ -110,12 +110,14 @@ public final class ResultFiles {
      * @param trendsLink  the trend site's page for this run's environment, or null
      * @param flameGraph  the service's flame graph for this run ({@link FlameGraph}), relative to the page, or null;
      *                    linked in the verdict and beside every failed check
+     * @param capacity    a capacity run's levels, drawn under the verdict with the knee marked; null for other runs
      */
     public record Page(String title, List<Check> checks, String gatlingReportLink, RunValidity validity,
-                       List<String> notes, Calibration.Result calibration, String trendsLink, String flameGraph) {
+                       List<String> notes, Calibration.Result calibration, String trendsLink, String flameGraph,
+                       List<RunResult.CapacityLevel> capacity) {
         public Page(String title, List<Check> checks, String gatlingReportLink, RunValidity validity,
                     List<String> notes, Calibration.Result calibration) {
-            this(title, checks, gatlingReportLink, validity, notes, calibration, null, null);
+            this(title, checks, gatlingReportLink, validity, notes, calibration, null, null, null);
         }
     }
 
@@ -160,6 +162,9 @@ public final class ResultFiles {
         if (page.calibration() != null) {
             h.append(page.calibration().html());
         }
+        if (page.capacity() != null && !page.capacity().isEmpty()) {
+            h.append(capacityChart(page.capacity()));
+        }
         h.append("<table><tr><th class=l>verdict</th><th class=l>check</th><th class=l>request</th>"
                 + "<th class=l>metric</th><th>expected / baseline</th><th>current</th><th>delta</th><th class=l>rule</th></tr>");
         List<Check> ordered = new java.util.ArrayList<>(checks);
@@ -186,6 +191,56 @@ public final class ResultFiles {
         }
         h.append("</table></body></html>\n");
         writeString(file, h.toString());
+    }
+
+    /**
+     * Draws a capacity run as bars, one per level: the requests per second the service answered there, green where
+     * every budget held and red where one broke, the knee marked. A picture of where the service stops, under the
+     * verdict; the numbers are in the table below it.
+     */
+    static String capacityChart(List<RunResult.CapacityLevel> levels) {
+        RunResult.Knee knee = RunResult.Knee.of(levels);
+        int width = 760;
+        int height = 280;
+        int left = 70;
+        int bottom = 40;
+        int top = 30;
+        double most = levels.stream().mapToDouble(RunResult.CapacityLevel::requestsPerSecond).max().orElse(1);
+        double scale = (height - top - bottom) / Math.max(1, most);
+        double slot = (double) (width - left - 10) / levels.size();
+        StringBuilder svg = new StringBuilder();
+        svg.append("<figure id=capacity><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
+                .append("\" height=\"").append(height).append("\" role=img aria-label=\"requests per second answered at")
+                .append(" each arrival rate; the knee at ").append(Check.format(knee.sessionsPerSecond()))
+                .append(" sessions per second\" font-family=\"system-ui,sans-serif\" font-size=\"11\">");
+        svg.append("<line x1=\"").append(left).append("\" y1=\"").append(height - bottom).append("\" x2=\"")
+                .append(width - 10).append("\" y2=\"").append(height - bottom).append("\" stroke=\"#888\"/>");
+        svg.append("<text x=\"4\" y=\"").append(top - 12).append("\">requests/s answered</text>");
+        svg.append("<text x=\"").append(left).append("\" y=\"").append(height - 6)
+                .append("\">arrival rate, sessions/s</text>");
+        for (int i = 0; i < levels.size(); i++) {
+            RunResult.CapacityLevel l = levels.get(i);
+            double barHeight = l.requestsPerSecond() * scale;
+            double x = left + i * slot + slot * 0.15;
+            double y = height - bottom - barHeight;
+            boolean isKnee = l.budgetsHeld() && l.sessionsPerSecond() == knee.sessionsPerSecond();
+            svg.append(String.format(java.util.Locale.ROOT, "<rect class=\"level %s\" x=\"%.1f\" y=\"%.1f\""
+                            + " width=\"%.1f\" height=\"%.1f\" fill=\"%s\"%s><title>%s sessions/s: %s requests/s, %s</title>"
+                            + "</rect>", l.budgetsHeld() ? "held" : "broke", x, y, slot * 0.7, barHeight,
+                    l.budgetsHeld() ? "#5a5" : "#d55", isKnee ? " stroke=\"#000\" stroke-width=\"2\"" : "",
+                    Check.format(l.sessionsPerSecond()), Check.format(l.requestsPerSecond()),
+                    xml(l.budgetsHeld() ? "every budget held" : "broke " + String.join(", ", l.breaches()))));
+            svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                    x + slot * 0.35, height - bottom + 14, Check.format(l.sessionsPerSecond())));
+            svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
+                    x + slot * 0.35, y - 3, Check.format(Math.round(l.requestsPerSecond()))));
+            if (isKnee) {
+                svg.append(String.format(java.util.Locale.ROOT, "<text id=knee x=\"%.1f\" y=\"%d\" text-anchor=\"middle\""
+                        + " font-weight=\"bold\">knee</text>", x + slot * 0.35, top - 12));
+            }
+        }
+        svg.append("</svg><figcaption>").append(xml(knee.describe())).append("</figcaption></figure>");
+        return svg.toString();
     }
 
     private static void writeString(Path file, String text) {

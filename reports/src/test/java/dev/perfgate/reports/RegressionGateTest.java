@@ -215,7 +215,7 @@ class RegressionGateTest {
         List<Check> checks = RegressionGate.compare(run(stats("budget", 30, 60, 0, 5, 3)),
                 run(stats("budget", 25, 50, 0, 5, 4)), T);
         ResultFiles.writeRegressionPage(dir.resolve("regression.html"), new ResultFiles.Page("PeakDay", checks, null,
-                null, List.of(), null, null, "flamegraph.html"));
+                null, List.of(), null, null, "flamegraph.html", null));
         String page = Files.readString(dir.resolve("regression.html"));
         assertThat(page).contains("id=\"flamegraph\"");
         long failed = checks.stream().filter(Check::failed).count();
@@ -250,5 +250,14 @@ class RegressionGateTest {
         ResultFiles.write(dir.resolve("capacity.json"), result);
         assertThat(Files.readString(dir.resolve("capacity.json"))).contains("\"capacityKnee\"");
         assertThat(ResultFiles.read(dir.resolve("capacity.json"))).isEqualTo(result); // read back, knee ignored
+
+        ResultFiles.writeRegressionPage(dir.resolve("regression.html"), new ResultFiles.Page("Capacity", List.of(), null,
+                null, List.of(), null, null, null, levels));
+        String page = Files.readString(dir.resolve("regression.html"));
+        assertThat(page.indexOf("<figure id=capacity>")).isPositive();
+        assertThat(page.split("<rect class=\"level ", -1)).hasSize(levels.size() + 1);
+        assertThat(page.split("<rect class=\"level broke\"", -1)).hasSize(3 + 1);
+        assertThat(page).contains("id=knee").contains("<title>150 sessions/s: 740 requests/s, every budget held</title>")
+                .contains("<figcaption>" + ResultFiles.xml(knee.describe()) + "</figcaption>");
     }
 }
