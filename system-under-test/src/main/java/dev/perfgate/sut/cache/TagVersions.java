@@ -39,6 +39,7 @@ final class TagVersions implements AutoCloseable {
     private volatile boolean needsRecovery;
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder lostMessages = new LongAdder();
+    private final LongAdder messagesApplied = new LongAdder();
     private final Thread syncer;
 
     /**
@@ -227,6 +228,7 @@ final class TagVersions implements AutoCloseable {
                 versions.asMap().computeIfPresent(parts[i], (k, old) -> Math.max(old, v));
             }
             epoch.incrementAndGet();
+            messagesApplied.increment();
         } catch (NumberFormatException e) {
             LOG.warning("ignoring malformed invalidation message: " + message);
             return;
@@ -274,6 +276,14 @@ final class TagVersions implements AutoCloseable {
 
     long lostMessages() {
         return lostMessages.sum();
+    }
+
+    /**
+     * Returns the invalidation messages this node has applied (its own included: every node hears every message).
+     * Delivery is asynchronous; this is how a client, or a test, sees that a write on another node has reached it.
+     */
+    long messagesApplied() {
+        return messagesApplied.sum();
     }
 
     /** Publishes the bus's counters to Prometheus. */

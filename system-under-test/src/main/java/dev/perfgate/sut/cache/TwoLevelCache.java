@@ -394,6 +394,7 @@ public final class TwoLevelCache implements AutoCloseable {
         body.put("degraded", tagVersions.degraded());
         body.put("invalidations", tagVersions.invalidations());
         body.put("lostMessagesDetected", tagVersions.lostMessages());
+        body.put("invalidationMessagesApplied", tagVersions.messagesApplied());
         body.put("l2Errors", redis == null ? 0 : redis.errors());
         Map<String, Object> caches = new LinkedHashMap<>();
         for (L1Region r : regions.values()) {

@@ -140,6 +140,20 @@ class CacheHttpTest {
         assertThat(second.json()).isEqualTo(first.json());
     }
 
+    /** Returns the invalidation messages a node has applied, from its metrics. */
+    private static long messagesApplied(Http node) {
+        return node.get("/api/performance/metrics").json().path("cache").path("invalidationMessagesApplied").asLong();
+    }
+
+    /** Waits (at most 5 s) until a node has applied an invalidation message after the count it had. */
+    private static void awaitMessage(Http node, long before) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (messagesApplied(node) <= before) {
+            assertThat(System.nanoTime()).as("the invalidation message reached the other node").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void twoNodes_writeThroughOne_isFreshOnTheOther() throws Exception {
         Sut a = TestSut.get();
@@ -157,7 +171,10 @@ class CacheHttpTest {
             body.retain("partner1Name", "partner2Name", "email", "phone", "weddingDate", "status", "city",
                     "guestEstimate", "budgetTotal");
             body.put("city", "Porto " + System.nanoTime() % 1000);
+            long heard = messagesApplied(onB);
             assertThat(onA.put(path, body.toString()).status()).isEqualTo(200);
+            // the invalidation reaches B by pub/sub, asynchronously: read once B has applied it
+            awaitMessage(onB, heard);
 
             Http.Response fromB = onB.get(path);
             assertThat(fromB.json().path("city").asText()).isEqualTo(body.path("city").asText());

@@ -211,6 +211,19 @@ class TwoLevelCacheTest {
                 .isEqualTo("loaded");
     }
 
+    private static long messagesApplied(TwoLevelCache node) {
+        return ((Number) node.snapshot().get("invalidationMessagesApplied")).longValue();
+    }
+
+    /** Waits (at most 5 s) until a node has applied an invalidation message after the count it had. */
+    private static void awaitMessage(TwoLevelCache node, long before) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (messagesApplied(node) <= before) {
+            assertThat(System.nanoTime()).as("the invalidation message reached the other node").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
     @Test
     void tagInvalidation_dropsEntriesInBothLevels_onEveryNode() throws Exception {
         TwoLevelCache a = node();
@@ -225,10 +238,12 @@ class TwoLevelCacheTest {
         get(b, k1, tag, "v1", loads); // B holds k1 in its L1 (from L2)
         assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L2);
 
+        long heard = messagesApplied(b);
         a.invalidate(tag);
         assertThat(get(a, k1, tag, "v2", loads)).isEqualTo("v2");
         assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
         a.awaitL2Writes();
+        awaitMessage(b, heard); // pub/sub is asynchronous: once B has applied the invalidation...
         // B got the invalidation by pub/sub: its L1 entry and the old L2 value are both stale
         assertThat(get(b, k2, tag, "w2", loads)).isEqualTo("w2");
         assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.LOAD);
