@@ -2,7 +2,6 @@ package dev.perfgate.reports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,7 +169,7 @@ public final class FlameGraph {
                     .append(" holds no CPU samples").append(from == null && to == null ? "" : " in the run's window")
                     .append(": the service ran no Java code while it was recorded, or the recording was started")
                     .append(" without the profile settings.</p></body></html>\n");
-            writeString(html, h.toString());
+            ResultFiles.writeString(html, h.toString());
             return null;
         }
         MethodShare top = hottest.getFirst();
@@ -196,7 +195,7 @@ public final class FlameGraph {
         appendNode(h, profile.root(), Math.max(1, Math.round(samples * SMALLEST_SHARE)), ids);
         h.append(";\nconst nameList=").append(jsonStrings(ids)).append(";\n").append(SCRIPT)
                 .append("</script></body></html>\n");
-        writeString(html, h.toString());
+        ResultFiles.writeString(html, h.toString());
         return top.method();
     }
 
@@ -247,15 +246,6 @@ public final class FlameGraph {
 
     private static String percent(long part, long whole) {
         return String.format("%.1f %%", 100.0 * part / whole);
-    }
-
-    private static void writeString(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file, e);
-        }
     }
 
     /** Draws the tree as absolutely placed boxes, one row per call depth; zoom and highlight redraw it. */

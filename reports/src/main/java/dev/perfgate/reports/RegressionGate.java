@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Compares a run with its baseline, request name by request name: p95 and p99 with the noise-aware
@@ -104,8 +103,6 @@ public final class RegressionGate {
     record Suspect(String route, String fingerprint) {
     }
 
-    private static final ObjectMapper SERVER_FIGURES = new ObjectMapper();
-
     /** Returns "route\nfingerprint" of every N+1 suspect in a run's query report, or null without a report. */
     private static java.util.Set<String> suspects(RunResult r) {
         if (r.server() == null || !(r.server().get("queries") instanceof java.util.Map<?, ?> queries)
@@ -113,7 +110,7 @@ public final class RegressionGate {
             return null;
         }
         java.util.Set<String> out = new java.util.HashSet<>();
-        for (Suspect s : SERVER_FIGURES.convertValue(list, new TypeReference<List<Suspect>>() { })) {
+        for (Suspect s : ResultFiles.MAPPER.convertValue(list, new TypeReference<List<Suspect>>() { })) {
             out.add(s.route() + "\n" + s.fingerprint());
         }
         return out;

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /** Reads and writes run results and baselines as JSON. */
 public final class ResultFiles {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /** The mapper of results, baselines and the service figures in them (unknown properties are skipped). */
+    static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -243,7 +244,8 @@ public final class ResultFiles {
         return svg.toString();
     }
 
-    private static void writeString(Path file, String text) {
+    /** Writes a report file, making its directory. */
+    static void writeString(Path file, String text) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, text);

@@ -94,8 +94,8 @@ public record RunResult(String simulation, String profile, String target, Instan
 
     /** Returns the highest arrival rate at which every budget held, or 0 (also for runs that are not capacity runs). */
     public double capacitySessionsPerSecond() {
-        return capacity == null ? 0 : capacity.stream().filter(CapacityLevel::budgetsHeld)
-                .mapToDouble(CapacityLevel::sessionsPerSecond).max().orElse(0);
+        Knee knee = capacityKnee();
+        return knee == null ? 0 : knee.sessionsPerSecond();
     }
 
     /** Returns the stats of one request name, or null. */
