@@ -182,8 +182,13 @@ public final class ExactResults {
 
     /** Counts a request about to be sent. */
     public static void attempt(String name) {
+        attempt(name, System.currentTimeMillis());
+    }
+
+    /** Counts a request about to be sent at epoch millisecond {@code nowMillis}. */
+    static void attempt(String name, long nowMillis) {
         samples(name).attempts.increment();
-        ATTEMPTS_BY_SECOND.computeIfAbsent(System.currentTimeMillis() / 1000, k -> new ConcurrentHashMap<>())
+        ATTEMPTS_BY_SECOND.computeIfAbsent(nowMillis / 1000, k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(name, n -> new LongAdder()).increment();
     }
 
@@ -191,13 +196,18 @@ public final class ExactResults {
     public static Response record(String name, Response response, java.util.function.IntPredicate expected) {
         long start = response.startTimestamp();
         long end = response.endTimestamp();
+        int status = response.status().code();
+        record(name, start, end, status, expected.test(status), serverMicros(response.headers().get("Server-Timing")),
+                queries(response.headers().get("X-Query-Count")));
+        return response;
+    }
+
+    /** Records an answer that started and ended at these epoch milliseconds. */
+    static void record(String name, long start, long end, int status, boolean expected, long serverMicros,
+            int statements) {
         FIRST.accumulateAndGet(start, Math::min);
         LAST.accumulateAndGet(end, Math::max);
-        int status = response.status().code();
-        String count = response.headers().get("X-Query-Count");
-        samples(name).add(start, end - start, serverMicros(response.headers().get("Server-Timing")), status,
-                expected.test(status), queries(count));
-        return response;
+        samples(name).add(start, end - start, serverMicros, status, expected, statements);
     }
 
     /** Returns an X-Query-Count header's number, or -1 when absent or not a number (any service may send anything). */
@@ -291,12 +301,20 @@ public final class ExactResults {
         long last = toMillis / 1000;
         List<RequestStats> out = new ArrayList<>();
         for (Map.Entry<String, Samples> e : new TreeMap<>(RUN).entrySet()) {
-            Summary s = e.getValue().summarize(first * 1000, last * 1000, stalls);
+            Samples samples = e.getValue();
+            Summary s = samples.summarize(first * 1000, last * 1000, stalls);
+            long sent = 0;
             for (long second = first; second < last; second++) {
                 Map<String, LongAdder> bucket = ATTEMPTS_BY_SECOND.get(second);
                 LongAdder a = bucket == null ? null : bucket.get(e.getKey());
-                s.attempts += a == null ? 0 : a.sum();
+                sent += a == null ? 0 : a.sum();
             }
+            // Attempts are counted by the signing hook as Gatling sends the request, answers by the start Gatling
+            // stamps on the response (before it connects): a request written just after a window's edge and stamped just before
+            // it makes the window look one answer short. A window cannot hold more unanswered requests than the
+            // whole run has, so that edge never shows as a no_response in a run where every request was answered.
+            long unansweredInRun = Math.max(0, samples.attempts.sum() - samples.received());
+            s.attempts = s.received + Math.min(Math.max(0, sent - s.received), unansweredInRun);
             if (s.received > 0 || s.attempts > 0) {
                 out.add(s.toStats(e.getKey(), tier(tiers, e.getKey()), last - first));
             }

@@ -3,8 +3,12 @@ package dev.perfgate.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.perfgate.reports.RequestStats;
 
 class ExactResultsTest {
 
@@ -25,5 +29,50 @@ class ExactResultsTest {
         assertThat(stalls.overlaps(1_101, 4_999)).isFalse(); // between two
         assertThat(stalls.overlaps(4_000, 7_000)).isTrue(); // spans one
         assertThat(stalls.overlaps(6_001, 6_500)).isFalse(); // after
+    }
+
+    @AfterEach
+    void clear() {
+        ExactResults.reset();
+    }
+
+    @Test
+    void window_aRequestSentJustBeforeItsEdgeAndStampedJustAfter_isNotCountedAsUnanswered() {
+        ExactResults.Stalls none = ExactResults.Stalls.of(List.of());
+        for (long sent = 10_000; sent < 12_000; sent += 100) {
+            ExactResults.attempt("page", sent);
+            ExactResults.record("page", sent, sent + 20, 200, true, -1, -1);
+        }
+        ExactResults.attempt("page", 11_999); // the hook ran in second 11 ...
+        ExactResults.record("page", 12_001, 12_030, 200, true, -1, -1); // ... Gatling stamped second 12
+
+        RequestStats first = ExactResults.window(10_000, 12_000, Map.of(), none).getFirst();
+        RequestStats second = ExactResults.window(12_000, 13_000, Map.of(), none).getFirst();
+
+        assertThat(first.count()).isEqualTo(20);
+        assertThat(first.ko()).isZero();
+        assertThat(first.errorsByCause()).doesNotContainKey("no_response");
+        assertThat(second.count()).isEqualTo(1);
+        assertThat(second.ko()).isZero();
+    }
+
+    @Test
+    void window_aRequestNeverAnswered_countsInTheWindowItWasSentIn() {
+        ExactResults.Stalls none = ExactResults.Stalls.of(List.of());
+        for (long sent = 10_000; sent < 12_000; sent += 100) {
+            ExactResults.attempt("page", sent);
+            ExactResults.record("page", sent, sent + 20, 200, true, -1, -1);
+        }
+        ExactResults.attempt("page", 12_500); // timed out: no answer ever came
+
+        RequestStats first = ExactResults.window(10_000, 12_000, Map.of(), none).getFirst();
+        RequestStats second = ExactResults.window(12_000, 13_000, Map.of(), none).getFirst();
+        RequestStats whole = ExactResults.snapshot(Map.of(), none).getFirst();
+
+        assertThat(first.ko()).isZero();
+        assertThat(second.count()).isEqualTo(1);
+        assertThat(second.errorsByCause()).containsEntry("no_response", 1L);
+        assertThat(whole.count()).isEqualTo(21);
+        assertThat(whole.errorsByCause()).containsEntry("no_response", 1L);
     }
 }
