@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,8 +17,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A circuit breaker in front of one pool. Without it, every request during a database outage waits the pool's whole
- * connection timeout (2 s by default) before it fails, and keeps a server thread for as long.
+ * A circuit breaker in front of one database (its pool, or both pools when reads and writes share it). Without it,
+ * every request during a database outage waits the pool's whole connection timeout (2 s by default) before it fails,
+ * and keeps a server thread for as long.
  *
  * <p>The first connection failure a request sees (a refused or broken connection, the server shutting down or still
  * starting) opens the breaker; from then on requests are refused at once, before they touch the pool. No request is
@@ -32,7 +34,8 @@ public final class ConnectionGuard implements AutoCloseable {
     static final long PROBE_INTERVAL_MS = 100;
 
     private final String name;
-    private final HikariDataSource pool;
+    /** Every pool of this database (the write and read pools share one database when there is no replica). */
+    private final List<HikariDataSource> pools;
     private final PGSimpleDataSource probe;
     private final ScheduledExecutorService prober;
     private final AtomicLong outages = new AtomicLong();
@@ -48,10 +51,18 @@ public final class ConnectionGuard implements AutoCloseable {
     }
 
     public ConnectionGuard(String name, HikariDataSource pool) {
+        this(name, List.of(pool));
+    }
+
+    /**
+     * Guards one database reached through several pools: an outage seen on any of them is the database's, and when
+     * it answers again every pool's connections, all of which predate the outage, are replaced.
+     */
+    public ConnectionGuard(String name, List<HikariDataSource> pools) {
         this.name = name;
-        this.pool = pool;
+        this.pools = List.copyOf(pools);
         this.probe = new PGSimpleDataSource();
-        probe.setURL(pool.getJdbcUrl());
+        probe.setURL(this.pools.getFirst().getJdbcUrl());
         probe.setApplicationName(name + "-probe");
         probe.setConnectTimeout(1);
         probe.setSocketTimeout(1);
@@ -137,11 +148,15 @@ public final class ConnectionGuard implements AutoCloseable {
         if (outage != ended || ended == null) {
             return;
         }
-        // every pooled connection predates the outage and is broken; new ones are made on demand
-        if (pool.getHikariPoolMXBean() != null) {
-            pool.getHikariPoolMXBean().softEvictConnections();
+        // every pooled connection predates the outage and is broken; new ones are made on demand. All pools of
+        // the database: a read pool left out served its broken connections to the first reads after recovery,
+        // each failing with "terminating connection due to administrator command" and opening a new outage
+        for (HikariDataSource pool : pools) {
+            if (pool.getHikariPoolMXBean() != null) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
+            wakeConnectionAdder(pool);
         }
-        wakeConnectionAdder();
         outage = null;
         probing.cancel(false);
         LOG.info(() -> "database (" + name + ") answers again after " + ended.millis() + " ms");
@@ -154,7 +169,7 @@ public final class ConnectionGuard implements AutoCloseable {
      * next request that needs a connection starts a fresh one at once. HikariCP names the thread
      * {@code <pool>:connection-adder}; it exposes no other handle to it.
      */
-    private void wakeConnectionAdder() {
+    private static void wakeConnectionAdder(HikariDataSource pool) {
         String name = pool.getPoolName() + ":connection-adder";
         Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals(name))

@@ -2,6 +2,7 @@ package dev.perfgate.sut.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -35,7 +36,9 @@ public final class Database implements AutoCloseable {
         this.writePool = pool("perfgate-write", infra.primaryUrl(), config.writePoolSize(), false, config, metrics);
         this.readPool = pool("perfgate-read", infra.readUrl(), config.readPoolSize(), true, config, metrics);
         this.monitor = monitor;
-        this.writeGuard = new ConnectionGuard("primary", writePool);
+        // without a replica both pools reach the primary: one guard for both, so that recovery renews both
+        this.writeGuard = hasReplica() ? new ConnectionGuard("primary", writePool)
+                : new ConnectionGuard("primary", List.of(writePool, readPool));
         this.readGuard = hasReplica() ? new ConnectionGuard("replica", readPool) : writeGuard;
     }
 
