@@ -116,7 +116,7 @@ public final class TwoLevelCache implements AutoCloseable {
         this.clock = clock;
         this.codec = new Codec(compressMinBytes);
         for (CacheName name : CacheName.values()) {
-            regions.put(name, new L1Region(name, strategies.get(name.strategy()), clock));
+            regions.put(name, new L1Region(name, strategies.get(name.strategy())));
         }
         this.redis = redisUrl.map(u -> new RedisTier(u, namespace, redisTimeout)).orElse(null);
         this.tagVersions = new TagVersions(redis, clock, syncMs);
@@ -134,9 +134,8 @@ public final class TwoLevelCache implements AutoCloseable {
         // one of a region's first hits, so that its latency is reported from the start
         boolean timed = r.untimedBudget > 0 || (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0;
         long hitStart = timed ? clock.nanos() : 0;
-        CompletableFuture<CacheEntry> hit = r.l1.getIfPresent(key);
-        if (hit != null && hit.isDone() && !hit.isCompletedExceptionally()) {
-            CacheEntry e = hit.join();
+        CacheEntry e = r.l1.getIfPresent(key);
+        if (e != null) {
             long age = clock.coarseNanos() - e.loadedAt;
             if (!e.negative && age < e.l1TtlNanos && tagVersions.valid(e)) {
                 if (age >= REFRESH_AHEAD * e.l1TtlNanos && !e.refreshing.get()) {
@@ -161,38 +160,50 @@ public final class TwoLevelCache implements AutoCloseable {
             throws Exception {
         long start = clock.nanos();
         for (int attempt = 0; attempt < 8; attempt++) {
-            CompletableFuture<CacheEntry> cached = r.l1.getIfPresent(key);
+            CacheEntry cached = r.l1.getIfPresent(key);
             if (cached != null) {
-                if (!cached.isDone()) {
-                    CacheEntry e = await(cached);
-                    return served(request, r, Level.LOAD, start, e);
+                if (live(r, cached) && tagVersions.valid(cached)) {
+                    maybeRefresh(r, key, allTags, loader, cached);
+                    return served(request, r, Level.L1, start, cached);
                 }
-                if (!cached.isCompletedExceptionally()) {
-                    CacheEntry e = cached.join();
-                    if (live(r, e) && tagVersions.valid(e)) {
-                        maybeRefresh(r, key, allTags, loader, e);
-                        return served(request, r, Level.L1, start, e);
-                    }
-                    r.l1.asMap().remove(key, cached);
+                r.l1.asMap().remove(key, cached);
+            }
+            CompletableFuture<CacheEntry> inFlight = r.loading.get(key);
+            if (inFlight != null) {
+                CacheEntry loaded = await(inFlight);
+                if (tagVersions.valid(loaded)) {
+                    return served(request, r, Level.LOAD, start, loaded);
                 }
+                // loaded under tag versions an invalidation has since replaced (the load began before it, or
+                // finished before this read began): a read that starts after an invalidation never sees such a value
+                r.loading.remove(key, inFlight);
                 continue;
             }
             CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
-            if (r.l1.asMap().putIfAbsent(key, mine) != null) {
+            if (r.loading.putIfAbsent(key, mine) != null) {
                 continue;
             }
             Level[] level = new Level[1];
             CacheEntry e;
             try {
+                CacheEntry landed = r.l1.getIfPresent(key);
+                if (landed != null && live(r, landed) && tagVersions.valid(landed)) {
+                    // a load finished between the lookup above and taking the key: serve what it left
+                    mine.complete(landed);
+                    return served(request, r, Level.L1, start, landed);
+                }
                 e = loadThroughL2(request, r, key, allTags, loader, level);
+                // in L1 before the waiters are released and the key freed: a reader that finds no load in
+                // flight finds the entry
+                r.l1.put(key, e);
                 mine.complete(e);
             } catch (Throwable t) {
-                r.l1.asMap().remove(key, mine);
-                // passed on to the callers waiting for this load; as a cancellation, which Caffeine does not log
-                // (any other failure it logs at WARNING with a stack trace: a line per request during an outage,
-                // for failures the callers already answer and report)
+                // passed on to the callers waiting for this load; as a cancellation, so that they tell it from a
+                // failure of their own
                 mine.completeExceptionally(new LoadFailed(t));
                 throw t;
+            } finally {
+                r.loading.remove(key, mine);
             }
             return served(request, r, level[0], start, e);
         }
@@ -269,7 +280,7 @@ public final class TwoLevelCache implements AutoCloseable {
         Thread.ofVirtual().name("perfgate-cache-refresh").start(() -> {
             try {
                 CacheEntry fresh = load(RequestContext.background("cache refresh"), r, key, tags, loader, new Level[1]);
-                r.l1.put(key, CompletableFuture.completedFuture(fresh));
+                r.l1.put(key, fresh);
             } catch (Exception failure) {
                 e.refreshing.set(false); // the old value stays until it expires; the next read tries again
             }
