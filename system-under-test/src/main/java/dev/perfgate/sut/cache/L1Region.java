@@ -19,6 +19,7 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import dev.perfgate.sut.cache.TwoLevelCache.Level;
+import dev.perfgate.sut.contract.PerformanceFigures;
 
 /**
  * One named cache's L1 tier and its statistics: the Caffeine map of this node (bounded by entries or bytes, as the
@@ -89,35 +90,23 @@ final class L1Region {
     }
 
     /** Returns this cache's statistics, for {@code /api/performance/metrics}. */
-    Map<String, Object> snapshot() {
-        Map<String, Object> m = new LinkedHashMap<>();
+    PerformanceFigures.CacheRegion snapshot() {
         long l1Hits = served.get(Level.L1).sum();
         long l2Hits = served.get(Level.L2).sum();
         long loads = loads();
         long total = l1Hits + l2Hits + loads;
-        m.put("strategy", strategy.name());
-        m.put("requests", total);
-        m.put("l1Hits", l1Hits);
-        m.put("l2Hits", l2Hits);
-        m.put("l2Misses", l2Misses.sum());
-        m.put("loads", loads);
-        m.put("hitRatio", total == 0 ? 0 : Math.round(10_000.0 * (l1Hits + l2Hits) / total) / 10_000.0);
-        m.put("negativeHits", negativeHits.sum());
-        m.put("refreshes", refreshes.sum());
-        m.put("evictions", evictions.sum());
-        m.put("l1Entries", l1.estimatedSize());
-        m.put("loadTimeMs", loadNanos.sum() / 1e6);
-        Map<String, Object> lat = new LinkedHashMap<>();
+        Map<String, PerformanceFigures.LevelLatency> lat = new LinkedHashMap<>();
         for (Level level : List.of(Level.L1, Level.L2, Level.LOAD)) {
             Histogram h = latency.get(level).copy();
             if (h.getTotalCount() > 0) {
-                lat.put(level.name().toLowerCase(Locale.ROOT), Map.of("count", h.getTotalCount(),
-                        "p50Us", h.getValueAtPercentile(50), "p95Us", h.getValueAtPercentile(95),
-                        "p99Us", h.getValueAtPercentile(99), "maxUs", h.getMaxValue()));
+                lat.put(level.name().toLowerCase(Locale.ROOT), new PerformanceFigures.LevelLatency(h.getTotalCount(),
+                        h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99),
+                        h.getMaxValue()));
             }
         }
-        m.put("latency", lat);
-        return m;
+        return new PerformanceFigures.CacheRegion(strategy.name(), total, l1Hits, l2Hits, l2Misses.sum(), loads,
+                total == 0 ? 0 : Math.round(10_000.0 * (l1Hits + l2Hits) / total) / 10_000.0, negativeHits.sum(),
+                refreshes.sum(), evictions.sum(), l1.estimatedSize(), loadNanos.sum() / 1e6, lat);
     }
 
     /** Clears the statistics; cached values stay. */

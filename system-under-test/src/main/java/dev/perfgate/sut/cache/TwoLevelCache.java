@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.PerformanceFigures;
 import dev.perfgate.sut.request.RequestContext;
 
 /**
@@ -398,21 +399,14 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     /** Returns the statistics per cache and level, for {@code /api/performance/metrics}. */
-    public Map<String, Object> snapshot() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("redis", redis == null ? "none" : redis.url());
-        body.put("breaker", breakerState());
-        body.put("degraded", tagVersions.degraded());
-        body.put("invalidations", tagVersions.invalidations());
-        body.put("lostMessagesDetected", tagVersions.lostMessages());
-        body.put("invalidationMessagesApplied", tagVersions.messagesApplied());
-        body.put("l2Errors", redis == null ? 0 : redis.errors());
-        Map<String, Object> caches = new LinkedHashMap<>();
+    public PerformanceFigures.Cache snapshot() {
+        Map<String, PerformanceFigures.CacheRegion> caches = new LinkedHashMap<>();
         for (L1Region r : regions.values()) {
             caches.put(r.name.id(), r.snapshot());
         }
-        body.put("caches", caches);
-        return body;
+        return new PerformanceFigures.Cache(true, redis == null ? "none" : redis.url(), breakerState(),
+                tagVersions.degraded(), tagVersions.invalidations(), tagVersions.lostMessages(),
+                tagVersions.messagesApplied(), redis == null ? 0L : redis.errors(), caches);
     }
 
     /** Clears the statistics (between harness runs); cached values stay. */

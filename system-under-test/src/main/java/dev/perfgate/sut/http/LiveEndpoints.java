@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.contract.PerformanceFigures;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.metrics.EndpointStats;
@@ -81,8 +82,8 @@ public final class LiveEndpoints implements AutoCloseable {
     }
 
     /** Returns the open streams, for the metrics endpoint. */
-    public Map<String, Object> snapshot() {
-        return Map.of("analyticsLive", dashboardStreams.get(), "metricsStream", metricsStreams.get());
+    public PerformanceFigures.Streams snapshot() {
+        return new PerformanceFigures.Streams(dashboardStreams.get(), metricsStreams.get());
     }
 
     /** Ends every open stream (their loops return and the responses complete) before the server stops. */
@@ -193,8 +194,7 @@ public final class LiveEndpoints implements AutoCloseable {
                 summary.put("requests", requests);
                 summary.put("perSecond", Math.round(requests / (double) endpoints.get("intervalSeconds") * 10) / 10.0);
                 summary.put("endpoints", rows);
-                summary.put("pools", Map.of("write", PerformanceEndpoints.pool(db.writePool()),
-                        "read", PerformanceEndpoints.pool(db.readPool())));
+                summary.put("pools", PerformanceEndpoints.pools(db));
                 long[] cacheNow = cacheCounts();
                 long lookups = cacheNow[0] - cacheBefore[0];
                 long hits = cacheNow[1] - cacheBefore[1];

@@ -14,6 +14,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 
 import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.PerformanceFigures;
 import dev.perfgate.sut.db.ConnectionGuard;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.metrics.EndpointStats;
@@ -104,92 +105,80 @@ public final class PerformanceEndpoints {
 
     private ApiResponse health(ApiRequest r) {
         r.allowParams();
-        Map<String, Object> components = new LinkedHashMap<>();
-        boolean up = check("database", db.writePool(), db.writeGuard(), components);
+        Map<String, PerformanceFigures.Component> components = new LinkedHashMap<>();
+        components.put("database", check(db.writePool(), db.writeGuard()));
         if (db.hasReplica()) {
-            up &= check("readDatabase", db.readPool(), db.readGuard(), components);
+            components.put("readDatabase", check(db.readPool(), db.readGuard()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? "UP" : "DOWN");
-        if (!up) {
-            String failing = components.entrySet().stream()
-                    .filter(e -> "DOWN".equals(((Map<?, ?>) e.getValue()).get("status")))
-                    .map(e -> e.getKey() + ": " + ((Map<?, ?>) e.getValue()).get("error"))
-                    .reduce((a, b) -> a + "; " + b).orElse("");
-            body.put("error", "unavailable");
-            body.put("message", failing);
-        }
-        body.put("components", components);
-        return new ApiResponse(up ? 200 : 503, body, Map.of());
+        String failing = components.entrySet().stream().filter(e -> "DOWN".equals(e.getValue().status()))
+                .map(e -> e.getKey() + ": " + e.getValue().error()).reduce((a, b) -> a + "; " + b).orElse(null);
+        boolean up = failing == null;
+        return new ApiResponse(up ? 200 : 503, new PerformanceFigures.Health(up ? "UP" : "DOWN",
+                up ? null : "unavailable", failing, components), Map.of());
     }
 
     /**
      * Checks one database: at once from its breaker while it is known to be down (the check must not wait the
      * pool's timeout, or health itself would stall during an outage), else by running {@code SELECT 1}.
      */
-    private static boolean check(String name, HikariDataSource pool, ConnectionGuard guard,
-                                 Map<String, Object> components) {
-        Map<String, Object> c = new LinkedHashMap<>();
+    private static PerformanceFigures.Component check(HikariDataSource pool, ConnectionGuard guard) {
         long start = System.nanoTime();
-        boolean up;
+        String status;
+        String error = null;
+        String downSince = null;
+        Long downForMs = null;
         ConnectionGuard.Outage outage = guard.outage();
         if (outage != null) {
-            up = false;
-            c.put("status", "DOWN");
-            c.put("error", outage.cause());
-            c.put("downSince", outage.since().toString());
-            c.put("downForMs", outage.millis());
+            status = "DOWN";
+            error = outage.cause();
+            downSince = outage.since().toString();
+            downForMs = outage.millis();
         } else {
             try (Connection conn = pool.getConnection(); Statement s = conn.createStatement()) {
                 s.setQueryTimeout(2);
                 s.execute("SELECT 1");
-                up = true;
-                c.put("status", "UP");
+                status = "UP";
             } catch (SQLException e) {
                 guard.observe(e);
-                up = false;
-                c.put("status", "DOWN");
-                c.put("error", e.getMessage());
+                status = "DOWN";
+                error = e.getMessage();
             }
         }
-        c.put("breaker", guard.outage() == null ? "closed" : "open");
-        c.put("outages", guard.outages());
-        c.put("latencyMs", (System.nanoTime() - start) / 1_000_000.0);
-        c.put("pool", pool(pool));
-        components.put(name, c);
-        return up;
+        return new PerformanceFigures.Component(status, error, downSince, downForMs,
+                guard.outage() == null ? "closed" : "open", guard.outages(),
+                (System.nanoTime() - start) / 1_000_000.0, pool(pool));
     }
 
     /** Returns a pool's configuration and current use. */
-    static Map<String, Object> pool(HikariDataSource pool) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", pool.getPoolName());
+    static PerformanceFigures.Pool pool(HikariDataSource pool) {
         HikariPoolMXBean bean = pool.getHikariPoolMXBean();
-        if (bean != null) {
-            m.put("active", bean.getActiveConnections());
-            m.put("idle", bean.getIdleConnections());
-            m.put("total", bean.getTotalConnections());
-            m.put("waiting", bean.getThreadsAwaitingConnection());
-        }
-        m.put("max", pool.getMaximumPoolSize());
-        return m;
+        return bean == null
+                ? new PerformanceFigures.Pool(pool.getPoolName(), null, null, null, null, pool.getMaximumPoolSize())
+                : new PerformanceFigures.Pool(pool.getPoolName(), bean.getActiveConnections(), bean.getIdleConnections(),
+                        bean.getTotalConnections(), bean.getThreadsAwaitingConnection(), pool.getMaximumPoolSize());
     }
 
-    private Map<String, Object> performance() {
-        Map<String, Object> body = new LinkedHashMap<>(stats.snapshot());
-        body.put("pools", Map.of("write", pool(db.writePool()), "read", pool(db.readPool())));
-        body.put("cache", cache == null ? Map.of("enabled", false) : cache.snapshot());
-        body.put("rateLimits", limiter == null ? Map.of("enabled", false) : limiter.snapshot());
-        body.put("compression", Map.of("codings", encoding.offered().stream().map(ResponseEncoding.Coding::token)
-                .toList(), "minBytes", encoding.minBytes()));
-        body.put("streams", live.snapshot());
+    /** Returns the write and read pools, as {@code /api/performance/metrics} and the metrics stream show them. */
+    static Map<String, PerformanceFigures.Pool> pools(Database db) {
+        Map<String, PerformanceFigures.Pool> pools = new LinkedHashMap<>();
+        pools.put("write", pool(db.writePool()));
+        pools.put("read", pool(db.readPool()));
+        return pools;
+    }
+
+    private PerformanceFigures performance() {
+        EndpointStats.Served served = stats.snapshot();
         Runtime rt = Runtime.getRuntime();
-        // peak: the most heap held at once since start or the last metrics reset, which is what shows whether a
-        // streaming export kept its memory flat
-        body.put("jvm", Map.of("heapUsedBytes", rt.totalMemory() - rt.freeMemory(),
-                "heapPeakBytes", metrics.heapPeak().peakBytes(),
-                "heapMaxBytes", rt.maxMemory(), "uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
-                "processors", rt.availableProcessors(), "javaVersion", Runtime.version().toString()));
-        return body;
+        return new PerformanceFigures(PerformanceFigures.SCHEMA_VERSION, served.endpoints(), served.slowest(),
+                pools(db), cache == null ? PerformanceFigures.Cache.OFF : cache.snapshot(),
+                limiter == null ? PerformanceFigures.RateLimits.OFF : limiter.snapshot(),
+                new PerformanceFigures.Compression(encoding.offered().stream().map(ResponseEncoding.Coding::token)
+                        .toList(), encoding.minBytes()),
+                live.snapshot(),
+                // peak: the most heap held at once since start or the last metrics reset, which is what shows
+                // whether a streaming export kept its memory flat
+                new PerformanceFigures.Jvm(rt.totalMemory() - rt.freeMemory(), metrics.heapPeak().peakBytes(),
+                        rt.maxMemory(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+                        rt.availableProcessors(), Runtime.version().toString()));
     }
 }

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.perfgate.sut.contract.ApiException;
+import dev.perfgate.sut.contract.PerformanceFigures;
 
 
 /**
@@ -166,21 +167,13 @@ public final class RateLimiter {
     }
 
     /** Returns the limits and what they did since start: the metrics endpoint's {@code rateLimits} section. */
-    public Map<String, Object> snapshot() {
-        Map<String, Object> byTier = new LinkedHashMap<>();
+    public PerformanceFigures.RateLimits snapshot() {
+        Map<String, PerformanceFigures.RateTier> byTier = new LinkedHashMap<>();
         for (TierState t : tiers.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("perSecond", t.tier.perSecond());
-            m.put("burst", t.tier.burst());
-            m.put("allowed", t.allowed.sum());
-            m.put("rejected", t.rejected.sum());
-            byTier.put(t.tier.name(), m);
+            byTier.put(t.tier.name(), new PerformanceFigures.RateTier(t.tier.perSecond(), t.tier.burst(),
+                    t.allowed.sum(), t.rejected.sum()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("enabled", true);
-        body.put("clients", clients());
-        body.put("tiers", byTier);
-        return body;
+        return new PerformanceFigures.RateLimits(true, clients(), byTier);
     }
 
     /**

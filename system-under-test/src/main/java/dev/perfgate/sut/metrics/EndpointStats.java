@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Timer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import dev.perfgate.sut.contract.PerformanceFigures;
+
 /**
  * Per-route request counts and exact latency percentiles.
  *
@@ -110,24 +112,19 @@ public final class EndpointStats {
             cumulative.add(interval);
         }
 
-        synchronized Map<String, Object> snapshot() {
+        synchronized PerformanceFigures.Endpoint snapshot() {
             fold();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("route", name);
-            m.put("count", count.sum());
-            m.put("clientErrors", clientErrors.sum());
-            m.put("errors", serverErrors.sum());
             Histogram h = cumulative;
             boolean empty = h.getTotalCount() == 0;
-            m.put("minMs", empty ? null : h.getMinValue() / 1000.0);
-            m.put("p50Ms", empty ? null : h.getValueAtPercentile(50) / 1000.0);
-            m.put("p95Ms", empty ? null : h.getValueAtPercentile(95) / 1000.0);
-            m.put("p99Ms", empty ? null : h.getValueAtPercentile(99) / 1000.0);
-            m.put("maxMs", empty ? null : h.getMaxValue() / 1000.0);
-            m.put("meanMs", empty ? null : Math.round(h.getMean()) / 1000.0);
-            m.put("slowestRequests", slowest.stream().map(r -> Map.of("requestId", r.requestId(), "status", r.status(),
-                    "ms", r.nanos() / 1_000_000.0)).toList());
-            return m;
+            return new PerformanceFigures.Endpoint(name, count.sum(), clientErrors.sum(), serverErrors.sum(),
+                    empty ? null : h.getMinValue() / 1000.0,
+                    empty ? null : h.getValueAtPercentile(50) / 1000.0,
+                    empty ? null : h.getValueAtPercentile(95) / 1000.0,
+                    empty ? null : h.getValueAtPercentile(99) / 1000.0,
+                    empty ? null : h.getMaxValue() / 1000.0,
+                    empty ? null : Math.round(h.getMean()) / 1000.0,
+                    slowest.stream().map(r -> new PerformanceFigures.SlowRequest(r.requestId(), r.status(),
+                            r.nanos() / 1_000_000.0)).toList());
         }
 
         /** Folds pending records in and returns a copy of everything recorded since the last reset. */
@@ -147,17 +144,17 @@ public final class EndpointStats {
         }
     }
 
+    /** Every route that has served a request, by name, and the five slowest by p95. */
+    public record Served(List<PerformanceFigures.Endpoint> endpoints, List<PerformanceFigures.SlowRoute> slowest) {
+    }
+
     /** Returns every route that has served a request, by name, plus the five slowest by p95. */
-    public Map<String, Object> snapshot() {
-        List<Map<String, Object>> all = new ArrayList<>();
-        routes.values().stream().sorted(Comparator.comparing(r -> r.name)).forEach(r -> all.add(r.snapshot()));
-        List<Map<String, Object>> used = all.stream().filter(m -> m.get("p95Ms") != null).toList();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("endpoints", used);
-        body.put("slowest", used.stream()
-                .sorted(Comparator.comparingDouble((Map<String, Object> m) -> (double) m.get("p95Ms")).reversed())
-                .limit(5).map(m -> Map.of("route", m.get("route"), "p95Ms", m.get("p95Ms"))).toList());
-        return body;
+    public Served snapshot() {
+        List<PerformanceFigures.Endpoint> used = routes.values().stream().sorted(Comparator.comparing(r -> r.name))
+                .map(Route::snapshot).filter(e -> e.p95Ms() != null).toList();
+        return new Served(used, used.stream()
+                .sorted(Comparator.comparingDouble(PerformanceFigures.Endpoint::p95Ms).reversed())
+                .limit(5).map(e -> new PerformanceFigures.SlowRoute(e.route(), e.p95Ms())).toList());
     }
 
     /**

@@ -131,8 +131,7 @@ class TwoLevelCacheTest {
         assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L2);
         assertThat(json(fromL2)).isEqualTo(json(value)); // decimals keep their scale: 1200.50
         assertThat(loads).hasValue(1);
-        assertThat(a.snapshot()).extracting(m -> ((Map<?, ?>) ((Map<?, ?>) m.get("caches")).get("client-detail"))
-                .get("l1Hits")).isEqualTo(1L);
+        assertThat(a.snapshot().caches().get("client-detail").l1Hits()).isEqualTo(1L);
     }
 
     @Test
@@ -212,7 +211,7 @@ class TwoLevelCacheTest {
     }
 
     private static long messagesApplied(TwoLevelCache node) {
-        return ((Number) node.snapshot().get("invalidationMessagesApplied")).longValue();
+        return node.snapshot().invalidationMessagesApplied();
     }
 
     /** Waits (at most 5 s) until a node has applied an invalidation message after the count it had. */
@@ -328,7 +327,7 @@ class TwoLevelCacheTest {
         b.syncNow();
         b.syncNow();
         assertThat(json(get(b, key, tag, "never", loads))).isEqualTo("\"new\"");
-        assertThat(b.snapshot().get("lostMessagesDetected")).isEqualTo(1L);
+        assertThat(b.snapshot().lostMessagesDetected()).isEqualTo(1L);
     }
 
     @Test
@@ -442,7 +441,7 @@ class TwoLevelCacheTest {
             for (int i = 0; i < 10; i++) {
                 assertThat(get(a, unique("k"), tag, "v", loads)).isEqualTo("v");
             }
-            assertThat(a.snapshot().get("degraded")).isEqualTo(true);
+            assertThat(a.snapshot().degraded()).isEqualTo(true);
         } finally {
             redis.start();
         }
@@ -452,7 +451,7 @@ class TwoLevelCacheTest {
             get(a, unique("probe"), tag, "p", loads);
         }
         assertThat(a.breakerState()).isEqualTo("CLOSED");
-        assertThat(a.snapshot().get("degraded")).isEqualTo(false);
+        assertThat(a.snapshot().degraded()).isEqualTo(false);
     }
 
     @Test

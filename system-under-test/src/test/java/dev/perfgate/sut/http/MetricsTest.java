@@ -2,11 +2,14 @@ package dev.perfgate.sut.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import dev.perfgate.sut.Http;
 import dev.perfgate.sut.TestSut;
+import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.contract.PerformanceFigures;
 
 class MetricsTest {
     private final Http http = Http.shared();
@@ -23,6 +26,29 @@ class MetricsTest {
                 .contains("hikaricp_connections_active{")
                 .contains("pool=\"perfgate-write\"")
                 .contains("jvm_memory_used_bytes");
+    }
+
+    /**
+     * The bodies are their records, field for field: read back strictly (an unknown field fails) and written again,
+     * they are what the service sent, so no field can slip past the contract either way.
+     */
+    @Test
+    void metricsAndHealth_areTheirTypedContracts_withASchemaVersion() throws Exception {
+        http.get("/api/vendors/1");
+        var strict = Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        String metricsBody = http.get("/api/performance/metrics").body();
+        PerformanceFigures metrics = strict.readValue(metricsBody, PerformanceFigures.class);
+        assertThat(metrics.schemaVersion()).isEqualTo(PerformanceFigures.SCHEMA_VERSION);
+        assertThat(metrics.endpoints()).extracting(PerformanceFigures.Endpoint::route).contains("GET /api/vendors/{id}");
+        assertThat(metrics.pools()).containsKeys("write", "read");
+        assertThat(metrics.jvm().processors()).isPositive();
+        assertThat(strict.readTree(Json.bytes(metrics))).isEqualTo(strict.readTree(metricsBody));
+
+        String healthBody = http.get("/api/performance/health").body();
+        PerformanceFigures.Health health = strict.readValue(healthBody, PerformanceFigures.Health.class);
+        assertThat(health.status()).isEqualTo("UP");
+        assertThat(health.components().get("database").pool().max()).isPositive();
+        assertThat(strict.readTree(Json.bytes(health))).isEqualTo(strict.readTree(healthBody));
     }
 
     @Test

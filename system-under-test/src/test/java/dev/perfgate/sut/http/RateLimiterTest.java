@@ -101,11 +101,11 @@ class RateLimiterTest {
         for (int i = 0; i < 5; i++) {
             limiter.check(null, "10.0.0.1");
         }
-        Map<?, ?> anonymous = (Map<?, ?>) ((Map<?, ?>) limiter.snapshot().get("tiers")).get("anonymous");
-        assertThat(anonymous.get("allowed")).isEqualTo(3L);
-        assertThat(anonymous.get("rejected")).isEqualTo(2L);
-        assertThat(anonymous.get("perSecond")).isEqualTo(2.0);
-        assertThat(anonymous.get("burst")).isEqualTo(3L);
+        var anonymous = limiter.snapshot().tiers().get("anonymous");
+        assertThat(anonymous.allowed()).isEqualTo(3L);
+        assertThat(anonymous.rejected()).isEqualTo(2L);
+        assertThat(anonymous.perSecond()).isEqualTo(2.0);
+        assertThat(anonymous.burst()).isEqualTo(3L);
     }
 
     @Test
