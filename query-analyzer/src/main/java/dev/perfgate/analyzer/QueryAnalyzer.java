@@ -76,7 +76,7 @@ public final class QueryAnalyzer {
     public Map<String, Object> analyze(List<Target> targets, boolean keepPlans) throws SQLException {
         List<Map<String, Object>> statements = new ArrayList<>();
         Map<String, Recommendation> recommendations = new LinkedHashMap<>();
-        List<Served> served = new ArrayList<>();
+        List<MinimalIndexSet.Served> served = new ArrayList<>();
         List<Map<String, Object>> dropped = new ArrayList<>();
         List<Map<String, Object>> rejected = new ArrayList<>();
         StringBuilder note = new StringBuilder();
@@ -92,7 +92,7 @@ public final class QueryAnalyzer {
             limit(c, Math.max(options.trials().buildTimeoutMs(), 60_000));
             c.setAutoCommit(false);
             Schema schema = Schema.load(c);
-            Map<String, Long> writes = tableWrites(c);
+            Map<String, Long> writes = TableStatistics.tableWrites(c);
             c.rollback();
             if (options.adviseIndexes()) {
                 trials = IndexTrials.choose(c, options.trials(), note);
@@ -105,7 +105,7 @@ public final class QueryAnalyzer {
                 statements.add(m);
             }
             if (trials != null) {
-                minimize(c, trials, recommendations, served, dropped);
+                MinimalIndexSet.minimize(c, trials, recommendations, served, dropped);
             }
             if (trials != null && options.verifyTiming() && !recommendations.isEmpty()) {
                 TimedCheck.dropLeftovers(c);
@@ -161,167 +161,8 @@ public final class QueryAnalyzer {
         return body;
     }
 
-    /** A statement and the indexes chosen for it: the minimal set must keep serving it. */
-    private record Served(String fingerprint, String sql, double costBefore, double costBest, Set<String> chosen) {
-    }
-
-    /** Without an index, a statement it served may end up this much above its best verified cost for the index to go. */
-    static final double NEAR_BEST = 1.25;
-
-    /**
-     * Drops recommendations another recommended index makes unnecessary: for each (serving the fewest statements
-     * first, narrowest first), every statement it serves is planned with all the other recommendations in place. An
-     * index whose columns lead another recommended index goes when its statements still have their cost at least
-     * halved (the bar of any recommendation); any other when they stay within {@value #NEAR_BEST}x of their best
-     * verified cost. Each index costs every write of its table, so the set to create is the smallest that keeps
-     * every statement's verified improvement; the dropped ones are listed with the costs that justified it.
-     */
-    private static void minimize(Connection c, IndexTrials trials, Map<String, Recommendation> recommendations,
-                                 List<Served> served, List<Map<String, Object>> dropped) {
-        List<Recommendation> byUse = new ArrayList<>(recommendations.values());
-        byUse.sort(java.util.Comparator.comparingInt((Recommendation r) -> r.statements.size())
-                .thenComparingInt(r -> r.candidate.columns().size()));
-        for (Recommendation r : byUse) {
-            if (recommendations.size() < 2) {
-                return;
-            }
-            List<IndexAdvisor.Candidate> others = recommendations.values().stream().filter(o -> o != r)
-                    .map(o -> o.candidate).toList();
-            // an index whose columns lead another recommended one is the classic redundant index: it goes as long as
-            // its statements keep the recommendation's bar (cost at least halved); any other only if they stay near
-            // their best plan
-            boolean prefix = recommendations.values().stream().anyMatch(o -> o != r
-                    && o.candidate.table().qualified().equals(r.candidate.table().qualified())
-                    && o.candidate.columns().size() > r.candidate.columns().size()
-                    && o.candidate.columns().subList(0, r.candidate.columns().size()).equals(r.candidate.columns()));
-            Set<String> instead = new LinkedHashSet<>();
-            List<String> costs = new ArrayList<>();
-            Map<Served, Set<String>> reassigned = new LinkedHashMap<>();
-            boolean redundant = true;
-            for (Served s : served) {
-                if (!s.chosen().contains(r.candidate.key())) {
-                    continue;
-                }
-                List<IndexAdvisor.Candidate> relevant = others.stream()
-                        .filter(o -> s.sql().contains(o.table().name())).toList();
-                IndexTrials.Outcome without = relevant.isEmpty() ? IndexTrials.Outcome.skipped("no other index")
-                        : trials.plan(c, s.sql(), relevant);
-                double bar = prefix ? s.costBefore() * (1 - IndexAdvisor.REQUIRED_REDUCTION) : s.costBest() * NEAR_BEST;
-                if (!without.ok() || without.used().isEmpty() || without.cost() > bar) {
-                    redundant = false;
-                    break;
-                }
-                instead.addAll(without.used());
-                reassigned.put(s, without.used());
-                costs.add(String.format(java.util.Locale.ROOT, "%.0f instead of %.0f (%.0f without any)", without.cost(),
-                        s.costBest(), s.costBefore()));
-            }
-            if (redundant) {
-                recommendations.remove(r.candidate.key());
-                reassigned.forEach((s, used) -> {
-                    s.chosen().remove(r.candidate.key());
-                    s.chosen().addAll(used);
-                    used.forEach(key -> recommendations.get(key).statements.add(s.fingerprint()));
-                });
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("index", r.candidate.ddl(null, false));
-                d.put("reason", (prefix ? "its columns lead " + String.join(", ", instead) + ", which still at least"
-                        + " halves the cost of its statements" : "its statements keep a plan within "
-                        + Math.round((NEAR_BEST - 1) * 100) + " % of their best cost with " + String.join(", ", instead))
-                        + " (planner cost " + String.join("; ", costs) + "): one index fewer to maintain on every"
-                        + " write");
-                d.put("statements", List.copyOf(r.statements));
-                dropped.add(d);
-            }
-        }
-    }
-
-    /**
-     * The share of rows holding a value, from {@code pg_stats}: its frequency among the most common values, else
-     * what the other values share evenly. NaN where the column has no statistics.
-     */
-    private static IndexAdvisor.Frequencies frequencies(Connection c) {
-        return (table, column, value) -> {
-            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT most_common_vals::text,"
-                    + " most_common_freqs, n_distinct, null_frac FROM pg_stats WHERE schemaname = ? AND tablename = ?"
-                    + " AND attname = ?")) {
-                ps.setString(1, table.schema());
-                ps.setString(2, table.name());
-                ps.setString(3, column);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Double.NaN;
-                    }
-                    List<String> values = rs.getString(1) == null ? List.of() : pgArray(rs.getString(1));
-                    Float[] freqs = rs.getArray(2) == null ? new Float[0] : (Float[]) rs.getArray(2).getArray();
-                    double common = 0;
-                    for (int i = 0; i < Math.min(values.size(), freqs.length); i++) {
-                        if (values.get(i).equals(value)) {
-                            return freqs[i];
-                        }
-                        common += freqs[i];
-                    }
-                    double nDistinct = rs.getDouble(3);
-                    double distinct = nDistinct < 0 ? -nDistinct * table.rows() : nDistinct;
-                    double others = distinct - values.size();
-                    return others >= 1 ? Math.max(0, 1 - common - rs.getDouble(4)) / others : Double.NaN;
-                }
-            } catch (SQLException e) {
-                return Double.NaN;
-            } finally {
-                IndexTrials.rollback(c);
-            }
-        };
-    }
-
-    /** The elements of a PostgreSQL array literal such as {@code {pending,"on hold"}}. */
-    static List<String> pgArray(String literal) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (int i = 1; i < literal.length() - 1; i++) {
-            char ch = literal.charAt(i);
-            if (quoted) {
-                if (ch == '\\' && i + 1 < literal.length() - 1) {
-                    current.append(literal.charAt(++i));
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    current.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-                any = true;
-            } else if (ch == ',') {
-                out.add(current.toString());
-                current.setLength(0);
-                any = false;
-            } else {
-                current.append(ch);
-                any = true;
-            }
-        }
-        if (any || !out.isEmpty()) {
-            out.add(current.toString());
-        }
-        return out;
-    }
-
-    /** Rows inserted, updated and deleted per table since the statistics were reset: what each index adds to. */
-    private static Map<String, Long> tableWrites(Connection c) throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
-                "SELECT schemaname || '.' || relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return out;
-    }
-
     private Map<String, Object> analyzeOne(Connection c, Schema schema, Target t, IndexTrials trials,
-                                           Map<String, Recommendation> recommendations, List<Served> served,
+                                           Map<String, Recommendation> recommendations, List<MinimalIndexSet.Served> served,
                                            boolean keepPlan) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fingerprint", t.fingerprint());
@@ -382,7 +223,7 @@ public final class QueryAnalyzer {
         } finally {
             rollback(c);
         }
-        List<IndexAdvisor.Candidate> candidates = new ArrayList<>(IndexAdvisor.candidates(plan, schema, frequencies(c),
+        List<IndexAdvisor.Candidate> candidates = new ArrayList<>(IndexAdvisor.candidates(plan, schema, TableStatistics.frequencies(c),
                 read));
         double before = plan.totalCost();
         double enough = before * (1 - IndexAdvisor.REQUIRED_REDUCTION);
@@ -462,7 +303,7 @@ public final class QueryAnalyzer {
                 recommendations.computeIfAbsent(key, k -> new Recommendation(candidate, trials.method()))
                         .add(t.fingerprint(), plan, best);
             }
-            served.add(new Served(t.fingerprint(), t.sql(), before, best, chosen));
+            served.add(new MinimalIndexSet.Served(t.fingerprint(), t.sql(), before, best, chosen));
         }
         m.put("indexCandidates", tried);
         return m;
@@ -526,78 +367,6 @@ public final class QueryAnalyzer {
             c.rollback();
         } catch (SQLException ignored) {
             // reported by the next statement on the connection, if it matters
-        }
-    }
-
-    /** One recommended index and the statements it helped, keeping the largest verified cut. */
-    private static final class Recommendation {
-        final IndexAdvisor.Candidate candidate;
-        final String verifiedBy;
-        final Set<String> statements = new LinkedHashSet<>();
-        double costBefore;
-        double costAfter;
-        double msBefore = -1;
-        Long tableWrites;
-        TimedCheck.Result timing;
-
-        Recommendation(IndexAdvisor.Candidate candidate, String verifiedBy) {
-            this.candidate = candidate;
-            this.verifiedBy = verifiedBy;
-        }
-
-        double reduction() {
-            return costBefore <= 0 ? 0 : (costBefore - costAfter) / costBefore;
-        }
-
-        void add(String fingerprint, Plan before, double after) {
-            statements.add(fingerprint);
-            double cut = before.totalCost() <= 0 ? 0 : (before.totalCost() - after) / before.totalCost();
-            if (statements.size() == 1 || cut > reduction()) {
-                costBefore = before.totalCost();
-                costAfter = after;
-                msBefore = before.executionMs();
-            }
-        }
-
-        Map<String, Object> timingMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (timing.skipped() != null) {
-                m.put("skipped", timing.skipped());
-                return m;
-            }
-            m.put("runs", TimedCheck.RUNS);
-            m.put("statements", timing.timings().stream().map(x -> {
-                Map<String, Object> s = new LinkedHashMap<>();
-                s.put("fingerprint", x.fingerprint());
-                s.put("msBefore", x.msBefore());
-                s.put("msAfter", x.msAfter());
-                s.put("usedByPlan", x.used());
-                return s;
-            }).toList());
-            return m;
-        }
-
-        Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("table", candidate.table().qualified());
-            m.put("columns", candidate.columns());
-            m.put("create", candidate.ddl(null, true));
-            m.put("verifiedBy", verifiedBy);
-            m.put("costBefore", costBefore);
-            m.put("costAfter", costAfter);
-            m.put("costReductionPercent", IndexAdvisor.percent(costBefore, costAfter));
-            if (timing != null) {
-                m.put("timing", timingMap());
-            } else if (msBefore >= 0) {
-                // with the index it is timed only under --verify-timing (a concurrent build): a build in the trial's
-                // transaction would hold a lock writers wait for through the execution
-                m.put("msBefore", msBefore);
-            }
-            if (tableWrites != null) {
-                m.put("tableWritesSinceStatsReset", tableWrites);
-            }
-            m.put("statements", List.copyOf(statements));
-            return m;
         }
     }
 

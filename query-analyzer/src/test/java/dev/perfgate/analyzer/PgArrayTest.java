@@ -9,10 +9,10 @@ class PgArrayTest {
 
     @Test
     void plainQuotedAndEscapedElements() {
-        assertThat(QueryAnalyzer.pgArray("{pending,shipped}")).containsExactly("pending", "shipped");
-        assertThat(QueryAnalyzer.pgArray("{\"on hold\",\"a,b\",\"say \\\"hi\\\"\",x}"))
+        assertThat(TableStatistics.pgArray("{pending,shipped}")).containsExactly("pending", "shipped");
+        assertThat(TableStatistics.pgArray("{\"on hold\",\"a,b\",\"say \\\"hi\\\"\",x}"))
                 .containsExactly("on hold", "a,b", "say \"hi\"", "x");
-        assertThat(QueryAnalyzer.pgArray("{}")).isEmpty();
-        assertThat(QueryAnalyzer.pgArray("{\"\"}")).containsExactly("");
+        assertThat(TableStatistics.pgArray("{}")).isEmpty();
+        assertThat(TableStatistics.pgArray("{\"\"}")).containsExactly("");
     }
 }
