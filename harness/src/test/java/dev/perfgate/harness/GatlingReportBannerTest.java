@@ -19,8 +19,8 @@ class GatlingReportBannerTest {
         Path index = dir.resolve("index.html");
         Files.writeString(index, "<html><head></head><body class=\"x\"><h1>Gatling</h1></body></html>");
         Check failed = new Check("regression", "product detail", "p50Ms", 1, 51, Check.Verdict.FAIL, "r");
-        PerfgateRun.bannerInGatlingReport(index, Confirmation.Outcome.FAIL, List.of(failed));
-        PerfgateRun.bannerInGatlingReport(index, Confirmation.Outcome.FAIL, List.of(failed));
+        GatlingReport.banner(index, Confirmation.Outcome.FAIL, List.of(failed));
+        GatlingReport.banner(index, Confirmation.Outcome.FAIL, List.of(failed));
         String html = Files.readString(index);
         assertThat(html).startsWith("<html><head></head><body class=\"x\"><!-- perfgate verdict --><div")
                 .contains("perfgate: FAIL</b> — 1 check(s) failed").contains("href=\"regression.html\"")
