@@ -48,6 +48,10 @@ import dev.perfgate.sut.request.RequestContext;
  * <p><b>Parts.</b> This class orchestrates a read; each named cache's L1 map and statistics are an {@link L1Region},
  * the L2 tier is {@link RedisTier}, what this node knows of tag versions and the invalidation bus that keeps it
  * current is {@link TagVersions}, and an L1 value is a {@link CacheEntry}.
+ *
+ * <p>Why this file stays over 400 lines: the read path (hit, in-flight load, L2, loader, refresh-ahead) is one
+ * protocol whose correctness is an ordering argument across its methods — what goes into L1 before a waiter is
+ * released, which tag versions are read before a load — and it is checked by reading it top to bottom.
  */
 public final class TwoLevelCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TwoLevelCache.class.getName());
