@@ -84,9 +84,9 @@ public final class Main {
                 config.listener().host(), sut.port(),
                 java.net.InetAddress.getByName(config.listener().host()).isAnyLocalAddress()
                         ? " on every interface" : "",
-                config.infra().name().toLowerCase(), (System.nanoTime() - start) / 1e9);
-        if (config.adminTokenGenerated()) {
-            System.out.println("admin token (SUT_ADMIN_TOKEN): " + config.adminToken());
+                config.infrastructure().kind().name().toLowerCase(), (System.nanoTime() - start) / 1e9);
+        if (config.access().adminTokenGenerated()) {
+            System.out.println("admin token (SUT_ADMIN_TOKEN): " + config.access().adminToken());
         }
         System.out.flush();
     }
@@ -94,7 +94,7 @@ public final class Main {
     private static void seed(SutConfig config, boolean reset) throws Exception {
         try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config.infrastructure());
              Database db = new Database(config.pools(), infra, metrics.registry(),
-                     new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), null))) {
+                     new QueryMonitor(config.queries().nPlusOneThreshold(), metrics.registry(), null))) {
             Migrations.migrate(db.maintenance());
             if (reset) {
                 Seeder.truncate(db.maintenance());
@@ -103,7 +103,7 @@ public final class Main {
                 System.out.println("database already has data; nothing seeded (use seed --reset to replace it)");
                 return;
             }
-            Seeder.Result r = new Seeder(config.scale(), config.seed()).seed(db.maintenance());
+            Seeder.Result r = new Seeder(config.seeding().scale(), config.seeding().seed()).seed(db.maintenance());
             for (Map.Entry<String, Long> e : r.rows().entrySet()) {
                 System.out.printf("  %-17s %,10d%n", e.getKey(), e.getValue());
             }

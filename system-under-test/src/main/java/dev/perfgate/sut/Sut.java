@@ -89,28 +89,28 @@ public final class Sut implements AutoCloseable {
         ClientConnections connections = null;
         try {
             infra = Infrastructure.start(config.infrastructure());
-            slow = new SlowStatements(config.slowStatementMs(), config.explainsPerMinute());
-            QueryMonitor queries = new QueryMonitor(config.nPlusOneThreshold(), metrics.registry(), slow);
+            slow = new SlowStatements(config.queries().slowStatementMs(), config.queries().explainsPerMinute());
+            QueryMonitor queries = new QueryMonitor(config.queries().nPlusOneThreshold(), metrics.registry(), slow);
             db = new Database(config.pools(), infra, metrics.registry(), queries);
             QueryInsights insights = new QueryInsights(new QueryAnalyzer(db.maintenance(), new QueryAnalyzer.Options(
-                    config.explainAnalyze(), config.indexAdvisor())));
+                    config.queries().explainAnalyze(), config.queries().indexAdvisor())));
             slow.analyzeWith(insights);
             int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");
-            if (config.seedOnStart() && Seeder.isEmpty(db.maintenance())) {
-                new Seeder(config.scale(), config.seed()).seed(db.maintenance()); // logs rows and rate
+            if (config.seeding().onStart() && Seeder.isEmpty(db.maintenance())) {
+                new Seeder(config.seeding().scale(), config.seeding().seed()).seed(db.maintenance()); // logs rows and rate
             }
-            if (config.cacheEnabled()) {
-                cache = new TwoLevelCache(config.cacheStrategies(), infra.redisUrl(), db.identity(),
-                        Duration.ofMillis(config.redisTimeoutMs()), config.cacheCompressMinBytes(), config.cacheSyncMs(),
+            if (config.cache().enabled()) {
+                cache = new TwoLevelCache(config.cache().strategies(), infra.redisUrl(), db.identity(),
+                        Duration.ofMillis(config.cache().redisTimeoutMs()), config.cache().compressMinBytes(), config.cache().syncMs(),
                         TwoLevelCache.Clock.SYSTEM, metrics.registry());
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();
-            RateLimiter limiter = config.rateLimits().isEmpty() ? null
-                    : new RateLimiter(config.rateLimits(), config.apiKeys(), TimeMeter.SYSTEM_NANOTIME, metrics.registry());
+            RateLimiter limiter = config.access().rateLimits().isEmpty() ? null
+                    : new RateLimiter(config.access().rateLimits(), config.access().apiKeys(), TimeMeter.SYSTEM_NANOTIME, metrics.registry());
             live = new LiveEndpoints(new Analytics(db), db, stats, cache, slow, queries, limiter,
-                    config.sseIntervalMs(), config.sseHeartbeatMs());
+                    config.responses().sseIntervalMs(), config.responses().sseHeartbeatMs());
             connections = new ClientConnections(config.listener().maxConnectionsPerClient(),
                     config.listener().readTimeoutMs(), config.listener().writeTimeoutMs());
             routing(routing, config, db, stats, metrics, queries, insights, cache, limiter, live, connections);
@@ -119,12 +119,12 @@ public final class Sut implements AutoCloseable {
                     .shutdownHook(false)
                     // bodies beyond SUT_MAX_BODY_BYTES are still read (and dropped) up to this bound, so that the
                     // client, still sending, can read its 413; a larger one is refused by closing the connection
-                    .maxPayloadSize(Math.max(DISCARDED_BODY_BYTES, config.maxBodyBytes()))
+                    .maxPayloadSize(Math.max(DISCARDED_BODY_BYTES, config.responses().maxBodyBytes()))
                     .directHandlers(TransportErrors.create())
                     .routing(routing)
                     .build()
                     .start();
-            if (cache != null && config.cacheWarmup()) {
+            if (cache != null && config.cache().warmup()) {
                 CacheWarmup.run(cache, db);
             }
             return new Sut(config, metrics, infra, db, server, slow, cache, live, connections);
@@ -174,18 +174,18 @@ public final class Sut implements AutoCloseable {
                         Metrics metrics, QueryMonitor queries, QueryInsights insights, TwoLevelCache cache,
                         RateLimiter limiter, LiveEndpoints live, ClientConnections connections) {
         CachedReads reads = new CachedReads(cache);
-        ResponseEncoding encoding = new ResponseEncoding(config.compression(), config.compressionMinBytes());
-        Routes routes = new Routes(routing, stats, queries, connections, config.maxBodyBytes(), encoding, limiter,
-                config.slowRequestMs(), Faults.parse(config.faults()), request -> db.read(request, c -> {
+        ResponseEncoding encoding = new ResponseEncoding(config.responses().compression(), config.responses().compressionMinBytes());
+        Routes routes = new Routes(routing, stats, queries, connections, config.responses().maxBodyBytes(), encoding, limiter,
+                config.responses().slowRequestMs(), Faults.parse(config.responses().faults()), request -> db.read(request, c -> {
                     try (var statement = c.createStatement()) {
                         statement.execute("SELECT 1"); // the statement@ fault: one query more, as a lost batch adds
                     }
                     return null;
                 }));
-        new ExportEndpoints(db, config.exportFetchSize()).register(routes);
+        new ExportEndpoints(db, config.responses().exportFetchSize()).register(routes);
         new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db), reads).register(routes);
-        AdminAuth admin = new AdminAuth(config.adminToken());
+        AdminAuth admin = new AdminAuth(config.access().adminToken());
         new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db), admin, reads)
                 .register(routes);
         new PerformanceEndpoints(db, stats, metrics, queries, insights, cache, admin, limiter, live, encoding)

@@ -1,8 +1,6 @@
 package dev.perfgate.sut;
 
-import java.net.URI;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,15 +8,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 
+import dev.perfgate.sut.cache.CacheSettings;
 import dev.perfgate.sut.cache.CacheStrategy;
 import dev.perfgate.sut.db.InfraSettings;
 import dev.perfgate.sut.db.PoolSettings;
+import dev.perfgate.sut.db.SeedSettings;
+import dev.perfgate.sut.http.AccessSettings;
 import dev.perfgate.sut.http.Faults;
 import dev.perfgate.sut.http.RateLimiter;
 import dev.perfgate.sut.http.ResponseEncoding;
+import dev.perfgate.sut.http.ResponseSettings;
+import dev.perfgate.sut.query.QuerySettings;
 
 /**
  * The service's configuration, read from environment variables or from {@code -D} system properties of the same
@@ -30,44 +31,14 @@ import dev.perfgate.sut.http.ResponseEncoding;
  */
 public record SutConfig(
         int port,
-        InfraSettings.Kind infra,
-        Optional<String> dbUrl,
-        Optional<String> dbReadUrl,
-        Optional<String> redisUrl,
-        double scale,
-        long seed,
-        boolean seedOnStart,
-        String adminToken,
-        boolean adminTokenGenerated,
-        int dbPoolSize,
-        int dbReadPoolSize,
-        long dbConnectionTimeoutMs,
-        long dbStatementTimeoutMs,
-        long dbLeakDetectionMs,
-        int maxBodyBytes,
-        int nPlusOneThreshold,
-        int slowStatementMs,
-        int explainsPerMinute,
-        boolean explainAnalyze,
-        boolean indexAdvisor,
-        boolean cacheEnabled,
-        Map<String, CacheStrategy> cacheStrategies,
-        int cacheCompressMinBytes,
-        int redisTimeoutMs,
-        int cacheSyncMs,
-        boolean cacheWarmup,
-        String testcontainersPostgresImage,
-        String testcontainersRedisImage,
-        List<RateLimiter.Tier> rateLimits,
-        Map<String, String> apiKeys,
-        List<ResponseEncoding.Coding> compression,
-        int compressionMinBytes,
-        int sseIntervalMs,
-        int sseHeartbeatMs,
-        int exportFetchSize,
-        int slowRequestMs,
-        String faults,
-        Listener listener) {
+        Listener listener,
+        InfraSettings infrastructure,
+        SeedSettings seeding,
+        PoolSettings pools,
+        QuerySettings queries,
+        CacheSettings cache,
+        AccessSettings access,
+        ResponseSettings responses) {
 
     /**
      * How the HTTP listener meets its clients: the address it binds, how long it waits for a slow or idle client,
@@ -237,7 +208,7 @@ public record SutConfig(
 
     /** Reads and validates a configuration; throws {@link ConfigException} listing every problem found. */
     public static SutConfig from(Map<String, String> env, Properties properties) {
-        Reader r = new Reader(env, properties);
+        ConfigReader r = new ConfigReader(env, properties);
         int port = (int) r.whole(PORT);
         String host = r.host("SUT_HOST", "127.0.0.1");
         int readTimeout = (int) r.whole(READ_TIMEOUT);
@@ -330,23 +301,15 @@ public record SutConfig(
 
         boolean generated = token.isEmpty();
         String adminToken = token.orElseGet(SutConfig::randomToken);
-        return new SutConfig(port, infra, dbUrl, dbReadUrl, redisUrl, scale, seed, seedOnStart, adminToken, generated,
-                poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection, maxBody, nPlusOne, slowMs, explains, explainAnalyze,
-                indexAdvisor, cacheEnabled, strategies, compressMin, redisTimeout, syncMs, warmup, pgImage,
-                redisImage, rateLimits, apiKeys, compression, compressionMin, sseInterval, sseHeartbeat, exportFetch,
-                slowRequest, faults, new Listener(host, readTimeout, writeTimeout, idleTimeout, perClient));
-    }
-
-    /** Returns the pools' settings, handed to the {@link dev.perfgate.sut.db.Database}. */
-    public PoolSettings pools() {
-        return new PoolSettings(dbPoolSize, dbReadPoolSize, dbConnectionTimeoutMs, dbStatementTimeoutMs,
-                dbLeakDetectionMs);
-    }
-
-    /** Returns where the database and Redis come from, handed to {@link dev.perfgate.sut.db.Infrastructure}. */
-    public InfraSettings infrastructure() {
-        return new InfraSettings(infra, dbUrl, dbReadUrl, redisUrl, testcontainersPostgresImage,
-                testcontainersRedisImage);
+        return new SutConfig(port, new Listener(host, readTimeout, writeTimeout, idleTimeout, perClient),
+                new InfraSettings(infra, dbUrl, dbReadUrl, redisUrl, pgImage, redisImage),
+                new SeedSettings(scale, seed, seedOnStart),
+                new PoolSettings(poolSize, readPoolSize, connectionTimeout, statementTimeout, leakDetection),
+                new QuerySettings(nPlusOne, slowMs, explains, explainAnalyze, indexAdvisor),
+                new CacheSettings(cacheEnabled, strategies, compressMin, redisTimeout, syncMs, warmup),
+                new AccessSettings(adminToken, generated, rateLimits, apiKeys),
+                new ResponseSettings(maxBody, compression, compressionMin, sseInterval, sseHeartbeat, exportFetch,
+                        slowRequest, faults));
     }
 
     private static String randomToken() {
@@ -367,202 +330,6 @@ public record SutConfig(
         /** Returns one line per bad key: key, value and rule. */
         public List<String> problems() {
             return problems;
-        }
-    }
-
-    /** Looks keys up in both sources and collects problems instead of failing on the first. */
-    private static final class Reader {
-        private final Map<String, String> env;
-        private final Properties properties;
-        private final List<String> problems = new ArrayList<>();
-
-        Reader(Map<String, String> env, Properties properties) {
-            this.env = env;
-            this.properties = properties;
-        }
-
-        static String propertyName(String key) {
-            return key.toLowerCase(Locale.ROOT).replace('_', '.');
-        }
-
-        Optional<String> raw(String key) {
-            String value = properties.getProperty(propertyName(key));
-            if (value == null) {
-                value = env.get(key);
-            }
-            return Optional.ofNullable(value).map(String::strip);
-        }
-
-        void problem(String key, String value, String rule) {
-            problems.add(key + " was \"" + value + "\", " + rule);
-        }
-
-        /** Reads a whole-number setting against its range (and 0, where 0 has a meaning). */
-        long whole(Whole setting) {
-            Optional<String> raw = raw(setting.key());
-            if (raw.isEmpty()) {
-                return setting.defaultValue();
-            }
-            try {
-                long value = Long.parseLong(raw.get());
-                if (value >= setting.min() && value <= setting.max() || value == 0 && setting.zero() != null) {
-                    return value;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below with the rule
-            }
-            problem(setting.key(), raw.get(), setting.rule());
-            return setting.defaultValue();
-        }
-
-        /** An address of this machine to bind: an IP literal, or a name resolving to a local address. */
-        String host(String key, String defaultValue) {
-            String value = raw(key).orElse(defaultValue);
-            try {
-                java.net.InetAddress address = java.net.InetAddress.getByName(value);
-                if (address.isAnyLocalAddress() || address.isLoopbackAddress()
-                        || java.net.NetworkInterface.getByInetAddress(address) != null) {
-                    return value;
-                }
-                problem(key, value, "must be an address of this machine (127.0.0.1, 0.0.0.0 or an interface's"
-                        + " address)");
-            } catch (java.io.IOException e) {
-                problem(key, value, "must be an IP address or a resolvable name of this machine ("
-                        + e.getMessage() + ")");
-            }
-            return defaultValue;
-        }
-
-        long longValue(String key, long defaultValue) {
-            Optional<String> raw = raw(key);
-            if (raw.isEmpty()) {
-                return defaultValue;
-            }
-            try {
-                return Long.parseLong(raw.get());
-            } catch (NumberFormatException e) {
-                problem(key, raw.get(), "must be an integer");
-                return defaultValue;
-            }
-        }
-
-        boolean bool(String key, boolean defaultValue) {
-            Optional<String> raw = raw(key);
-            if (raw.isEmpty()) {
-                return defaultValue;
-            }
-            return switch (raw.get().toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> {
-                    problem(key, raw.get(), "must be true or false");
-                    yield defaultValue;
-                }
-            };
-        }
-
-        double scale(String key) {
-            Optional<String> raw = raw(key);
-            if (raw.isEmpty()) {
-                return 1.0;
-            }
-            try {
-                double value = Double.parseDouble(raw.get());
-                if (value > 0 && value <= 100 && Double.isFinite(value)) {
-                    return value;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below with the rule
-            }
-            problem(key, raw.get(), "must be a number greater than 0 and at most 100");
-            return 1.0;
-        }
-
-        Optional<String> jdbcUrl(String key) {
-            Optional<String> raw = raw(key);
-            if (raw.isPresent() && !raw.get().startsWith("jdbc:postgresql://")) {
-                problem(key, raw.get(), "must be a PostgreSQL JDBC URL starting with jdbc:postgresql://");
-                return Optional.empty();
-            }
-            return raw;
-        }
-
-        Optional<String> redisUrl(String key) {
-            Optional<String> raw = raw(key);
-            if (raw.isEmpty() || raw.get().equals("none")) {
-                return raw;
-            }
-            try {
-                URI uri = URI.create(raw.get());
-                if (Set.of("redis", "rediss").contains(uri.getScheme()) && uri.getHost() != null) {
-                    return raw;
-                }
-            } catch (IllegalArgumentException ignored) {
-                // reported below with the rule
-            }
-            problem(key, raw.get(), "must be redis://host:port (or rediss://), or none for L1 only");
-            return Optional.empty();
-        }
-
-        InfraSettings.Kind infra(boolean dbUrlSet) {
-            Optional<String> raw = raw("SUT_INFRA");
-            if (raw.isEmpty()) {
-                return dbUrlSet ? InfraSettings.Kind.EXTERNAL : InfraSettings.Kind.EMBEDDED;
-            }
-            try {
-                return InfraSettings.Kind.valueOf(raw.get().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problem("SUT_INFRA", raw.get(), "must be one of embedded, external, testcontainers");
-                return InfraSettings.Kind.EMBEDDED;
-            }
-        }
-
-        String image(String key, String defaultValue) {
-            Optional<String> raw = raw(key);
-            if (raw.isEmpty()) {
-                return defaultValue;
-            }
-            if (!raw.get().matches("[a-zA-Z0-9][a-zA-Z0-9._/:@-]*")) {
-                problem(key, raw.get(), "must be a container image name such as postgres:17-alpine");
-                return defaultValue;
-            }
-            return raw.get();
-        }
-
-        List<ResponseEncoding.Coding> codings(String key) {
-            String raw = raw(key).orElse("zstd,br,gzip");
-            if (raw.equals("none")) {
-                return List.of();
-            }
-            List<ResponseEncoding.Coding> codings = new ArrayList<>();
-            for (String token : raw.split(",")) {
-                ResponseEncoding.Coding c = ResponseEncoding.Coding.of(token.strip());
-                if (c == null || codings.contains(c)) {
-                    problem(key, raw, "must list distinct codings from zstd, br, gzip separated by commas, or be none");
-                    return List.of(ResponseEncoding.Coding.values());
-                }
-                codings.add(c);
-            }
-            return List.copyOf(codings);
-        }
-
-        void rejectUnknownKeys() {
-            Set<String> unknown = new TreeSet<>();
-            env.keySet().stream().filter(k -> k.startsWith("SUT_") && !KEYS.containsKey(k)).forEach(unknown::add);
-            properties.stringPropertyNames().stream()
-                    .filter(k -> k.startsWith("sut."))
-                    .filter(k -> KEYS.keySet().stream().noneMatch(key -> propertyName(key).equals(k)))
-                    .forEach(unknown::add);
-            for (String key : unknown) {
-                String value = key.startsWith("sut.") ? properties.getProperty(key) : env.get(key);
-                problem(key, value, "is not a known setting; known settings are " + String.join(", ", KEYS.keySet()));
-            }
-        }
-
-        void throwIfProblems() {
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
         }
     }
 }

@@ -60,10 +60,10 @@ class SettingsDocumentedTest {
     void aSettingLeftOutGetsTheDefaultItsRecordStates() {
         SutConfig c = SutConfig.from(Map.of(), new Properties());
         assertThat(c.port()).isEqualTo(SutConfig.PORT.defaultValue());
-        assertThat(c.dbPoolSize()).isEqualTo(SutConfig.DB_POOL_SIZE.defaultValue());
-        assertThat(c.dbLeakDetectionMs()).isEqualTo(SutConfig.DB_LEAK_DETECTION.defaultValue());
+        assertThat(c.pools().writePoolSize()).isEqualTo(SutConfig.DB_POOL_SIZE.defaultValue());
+        assertThat(c.pools().leakDetectionMs()).isEqualTo(SutConfig.DB_LEAK_DETECTION.defaultValue());
         assertThat(c.listener().maxConnectionsPerClient()).isEqualTo(SutConfig.MAX_CONNECTIONS_PER_CLIENT.defaultValue());
-        assertThat(c.cacheSyncMs()).isEqualTo(SutConfig.CACHE_SYNC.defaultValue());
-        assertThat(c.slowRequestMs()).isEqualTo(SutConfig.SLOW_REQUEST.defaultValue());
+        assertThat(c.cache().syncMs()).isEqualTo(SutConfig.CACHE_SYNC.defaultValue());
+        assertThat(c.responses().slowRequestMs()).isEqualTo(SutConfig.SLOW_REQUEST.defaultValue());
     }
 }

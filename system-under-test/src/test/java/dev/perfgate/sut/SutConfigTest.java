@@ -22,19 +22,19 @@ class SutConfigTest {
     void defaults_embeddedOnPort8080AtScale1() {
         SutConfig c = config(Map.of());
         assertThat(c.port()).isEqualTo(8080);
-        assertThat(c.infra()).isEqualTo(InfraSettings.Kind.EMBEDDED);
-        assertThat(c.scale()).isEqualTo(1.0);
-        assertThat(c.dbUrl()).isEmpty();
-        assertThat(c.redisUrl()).isEmpty();
-        assertThat(c.adminTokenGenerated()).isTrue();
-        assertThat(c.adminToken()).hasSizeGreaterThanOrEqualTo(32);
-        assertThat(c.dbPoolSize()).isEqualTo(10);
+        assertThat(c.infrastructure().kind()).isEqualTo(InfraSettings.Kind.EMBEDDED);
+        assertThat(c.seeding().scale()).isEqualTo(1.0);
+        assertThat(c.infrastructure().dbUrl()).isEmpty();
+        assertThat(c.infrastructure().redisUrl()).isEmpty();
+        assertThat(c.access().adminTokenGenerated()).isTrue();
+        assertThat(c.access().adminToken()).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(c.pools().writePoolSize()).isEqualTo(10);
     }
 
     @Test
     void dbUrl_set_impliesExternal() {
         SutConfig c = config(Map.of("SUT_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
-        assertThat(c.infra()).isEqualTo(InfraSettings.Kind.EXTERNAL);
+        assertThat(c.infrastructure().kind()).isEqualTo(InfraSettings.Kind.EXTERNAL);
     }
 
     @Test
@@ -44,7 +44,7 @@ class SutConfigTest {
         p.setProperty("sut.db.pool.size", "7");
         SutConfig c = SutConfig.from(Map.of("SUT_PORT", "9000"), p);
         assertThat(c.port()).isEqualTo(9001);
-        assertThat(c.dbPoolSize()).isEqualTo(7);
+        assertThat(c.pools().writePoolSize()).isEqualTo(7);
     }
 
     @ParameterizedTest

@@ -197,7 +197,7 @@ class FaultInjectionTest {
         System.out.printf("fault suite | pool starved by a lock held 3 s (%d clients, pool %d, connection timeout"
                         + " %d ms, statement timeout %d ms): %d requests, 5xx other than 503: 0 | 503: %s |"
                         + " first acknowledged write %d ms after the lock was released | writes acknowledged %d, lost"
-                        + " %d%n", 2 * THREADS, sut.config().dbPoolSize(), CONNECTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS,
+                        + " %d%n", 2 * THREADS, sut.config().pools().writePoolSize(), CONNECTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS,
                 all.size(), FaultLoad.spread(refused), recoveryMs, acknowledged(all), lost);
         assertThat(lost).isZero();
     }
