@@ -63,9 +63,8 @@ public final class PerformanceEndpoints {
                 })
                 .get("/api/performance/queries", r -> {
                     r.allowParams("top");
-                    Map<String, Object> body = queries.report(r.intParam("top", 25, 1, 500));
-                    body.putAll(insights.report());
-                    return ApiResponse.ok(body);
+                    return ApiResponse.ok(queries.report(r.intParam("top", 25, 1, 500))
+                            .withInsights(insights.report()));
                 })
                 .post("/api/admin/cache/clear", r -> {
                     admin.require(r, "tag");

@@ -41,8 +41,15 @@ public final class QueryInsights {
         return statements(analysis).getFirst();
     }
 
+    /**
+     * The index recommendations so far, best cut first, and the latest analysis (or null): the query analyzer's own
+     * output, passed on as it wrote it.
+     */
+    public record Section(List<Map<String, Object>> indexRecommendations, Map<String, Object> analysis) {
+    }
+
     /** Returns the report section: the latest analysis (or null) and every index recommendation so far. */
-    public Map<String, Object> report() {
+    public Section report() {
         Map<String, Map<String, Object>> merged = new LinkedHashMap<>();
         Map<String, Object> l = latest;
         if (l != null) {
@@ -51,12 +58,9 @@ public final class QueryInsights {
             }
         }
         fromSlow.values().forEach(rec -> merged.merge(key(rec), rec, QueryInsights::better));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("indexRecommendations", merged.values().stream()
+        return new Section(merged.values().stream()
                 .sorted((a, b) -> Double.compare(((Number) b.get("costReductionPercent")).doubleValue(),
-                        ((Number) a.get("costReductionPercent")).doubleValue())).toList());
-        m.put("analysis", l);
-        return m;
+                        ((Number) a.get("costReductionPercent")).doubleValue())).toList(), l);
     }
 
     public void reset() {

@@ -1,6 +1,5 @@
 package dev.perfgate.sut.query;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -235,48 +234,33 @@ public final class QueryMonitor {
                 .findFirst().orElse("unknown"));
     }
 
-    /** Returns the report: top fingerprints by total time, suspects by route, statements per request by route. */
-    public Map<String, Object> report(int top) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("schemaVersion", REPORT_SCHEMA_VERSION);
-        body.put("nPlusOneThreshold", nPlusOneThreshold);
-        List<Map<String, Object>> fps = new ArrayList<>();
-        fingerprints.entrySet().stream()
+    /**
+     * Returns the report: top fingerprints by total time, suspects by route, statements per request by route, slow
+     * statements; the index recommendations are added by {@link QueryReport#withInsights}.
+     */
+    public QueryReport report(int top) {
+        List<QueryReport.Fingerprint> fps = fingerprints.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, FingerprintStats> e) -> e.getValue().totalMicros.sum())
                         .reversed())
-                .limit(top).forEach(e -> {
+                .limit(top).map(e -> {
                     FingerprintStats s = e.getValue();
                     Histogram h = s.histogram();
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("fingerprint", e.getKey());
-                    m.put("calls", s.calls.sum());
-                    m.put("errors", s.errors.sum());
-                    m.put("totalMs", s.totalMicros.sum() / 1000.0);
-                    m.put("meanMs", h.getTotalCount() == 0 ? 0 : Math.round(h.getMean()) / 1000.0);
-                    m.put("p95Ms", h.getValueAtPercentile(95) / 1000.0);
-                    m.put("maxMs", h.getMaxValue() / 1000.0);
                     Map<String, Long> byRoute = new LinkedHashMap<>();
                     s.byRoute.entrySet().stream().sorted(Map.Entry.comparingByKey())
                             .forEach(r -> byRoute.put(r.getKey(), r.getValue().sum()));
-                    m.put("routes", byRoute);
-                    fps.add(m);
-                });
-        body.put("fingerprints", fps);
-        body.put("nPlusOneSuspects", suspects("n+1"));
-        body.put("repeatedIdentical", suspects("repeated"));
-        List<Map<String, Object>> perRoute = new ArrayList<>();
-        routes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            RouteStatements r = e.getValue();
-            long n = r.requests.sum();
-            perRoute.add(Map.of("route", e.getKey(), "requests", n,
-                    "meanStatements", n == 0 ? 0 : Math.round(100.0 * r.statements.sum() / n) / 100.0,
-                    "maxStatements", r.max.get()));
-        });
-        body.put("statementsPerRequest", perRoute);
-        if (slow != null) {
-            body.put("slowStatements", slow.report());
-        }
-        return body;
+                    return new QueryReport.Fingerprint(e.getKey(), s.calls.sum(), s.errors.sum(),
+                            s.totalMicros.sum() / 1000.0, h.getTotalCount() == 0 ? 0 : Math.round(h.getMean()) / 1000.0,
+                            h.getValueAtPercentile(95) / 1000.0, h.getMaxValue() / 1000.0, byRoute);
+                }).toList();
+        List<QueryReport.RouteStatements> perRoute = routes.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> {
+                    RouteStatements r = e.getValue();
+                    long n = r.requests.sum();
+                    return new QueryReport.RouteStatements(e.getKey(), n,
+                            n == 0 ? 0 : Math.round(100.0 * r.statements.sum() / n) / 100.0, r.max.get());
+                }).toList();
+        return new QueryReport(REPORT_SCHEMA_VERSION, nPlusOneThreshold, fps, suspects("n+1"), suspects("repeated"),
+                perRoute, slow == null ? null : slow.report(), List.of(), null);
     }
 
     /** Returns the top fingerprints by total time as analyzer targets, each with a sample of its statement. */

@@ -3,9 +3,7 @@ package dev.perfgate.sut.query;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -37,7 +35,7 @@ public final class SlowStatements implements AutoCloseable {
     private final long thresholdMicros;
     private final int plansPerMinute;
     private final BlockingQueue<Slow> queue = new ArrayBlockingQueue<>(200);
-    private final Deque<Map<String, Object>> recent = new ArrayDeque<>();
+    private final Deque<QueryReport.SlowStatement> recent = new ArrayDeque<>();
     private final ConcurrentHashMap<String, Long> lastPlanned = new ConcurrentHashMap<>();
     private final LongAdder seen = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -87,26 +85,23 @@ public final class SlowStatements implements AutoCloseable {
             }
             LOG.info(() -> String.format("slow statement on %s: %.1f ms: %s", slow.route(), slow.micros() / 1000.0,
                     slow.fingerprint()));
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("at", slow.at().toString());
-            entry.put("route", slow.route());
-            entry.put("fingerprint", slow.fingerprint());
-            entry.put("durationMs", slow.micros() / 1000.0);
             String sql = RecordedParameters.inline(slow.sql(), slow.params());
-            entry.put("sql", sql);
+            Object plan = null;
+            Object candidates = null;
+            String planError = null;
             if (shouldPlan(slow.fingerprint())) {
                 try {
                     Map<String, Object> analysis = insights.analyzeSlow(new QueryAnalyzer.Target(slow.fingerprint(), sql,
                             -1, -1, -1));
-                    for (String key : new String[] {"plan", "indexCandidates", "error"}) {
-                        if (analysis.containsKey(key)) {
-                            entry.put(key.equals("error") ? "planError" : key, analysis.get(key));
-                        }
-                    }
+                    plan = analysis.get("plan");
+                    candidates = analysis.get("indexCandidates");
+                    planError = analysis.get("error") == null ? null : String.valueOf(analysis.get("error"));
                 } catch (SQLException | RuntimeException e) {
-                    entry.put("planError", e.getMessage());
+                    planError = e.getMessage();
                 }
             }
+            QueryReport.SlowStatement entry = new QueryReport.SlowStatement(slow.at().toString(), slow.route(),
+                    slow.fingerprint(), slow.micros() / 1000.0, sql, plan, candidates, planError);
             synchronized (recent) {
                 recent.addFirst(entry);
                 while (recent.size() > KEEP) {
@@ -138,15 +133,10 @@ public final class SlowStatements implements AutoCloseable {
     }
 
     /** Returns the report section: threshold, counts and the most recent slow statements with their plans. */
-    public Map<String, Object> report() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("thresholdMs", thresholdMicros / 1000);
-        m.put("seen", seen.sum());
-        m.put("dropped", dropped.sum());
+    public QueryReport.Slow report() {
         synchronized (recent) {
-            m.put("recent", new ArrayList<>(recent));
+            return new QueryReport.Slow(thresholdMicros / 1000, seen.sum(), dropped.sum(), List.copyOf(recent));
         }
-        return m;
     }
 
     /** Returns how many slow statements were seen since the last reset. */
@@ -155,18 +145,10 @@ public final class SlowStatements implements AutoCloseable {
     }
 
     /** Returns the most recent slow statements, newest first, without their SQL and plans (the live summary's). */
-    public List<Map<String, Object>> latest(int n) {
-        List<Map<String, Object>> out = new ArrayList<>(n);
+    public List<QueryReport.SlowStatement> latest(int n) {
         synchronized (recent) {
-            for (Map<String, Object> e : recent) {
-                if (out.size() == n) {
-                    break;
-                }
-                out.add(Map.of("at", e.get("at"), "route", e.get("route"), "fingerprint", e.get("fingerprint"),
-                        "durationMs", e.get("durationMs")));
-            }
+            return recent.stream().limit(n).map(QueryReport.SlowStatement::summary).toList();
         }
-        return out;
     }
 
     /** Clears the log (between harness runs); plans already taken are not repeated within ten minutes. */

@@ -2,12 +2,15 @@ package dev.perfgate.sut.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.perfgate.sut.Http;
 import dev.perfgate.sut.TestSut;
+import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.query.QueryReport;
 
 /** The query monitor through the service: N+1 suspects with their code location, fingerprints, statements per route. */
 class QueryReportTest {
@@ -23,6 +26,21 @@ class QueryReportTest {
         Http.Response r = http.get("/api/performance/queries");
         assertThat(r.status()).isEqualTo(200);
         return r.json();
+    }
+
+    /** The body is its record, field for field: read strictly (an unknown field fails) and written back the same. */
+    @Test
+    void report_isItsTypedContract() throws Exception {
+        http.get("/api/vendors?size=20", "X-Perf-Mode", "baseline");
+        String body = http.get("/api/performance/queries").body();
+        var strict = Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        QueryReport report = strict.readValue(body, QueryReport.class);
+        assertThat(report.schemaVersion()).isEqualTo(QueryReport.SCHEMA_VERSION);
+        assertThat(report.nPlusOneSuspects()).extracting(dev.perfgate.sut.query.QueryMonitor.SuspectFigures::route).contains("GET /api/vendors");
+        assertThat(report.fingerprints()).isNotEmpty();
+        assertThat(report.statementsPerRequest()).extracting(QueryReport.RouteStatements::route)
+                .contains("GET /api/vendors");
+        assertThat(strict.readTree(Json.bytes(report))).isEqualTo(strict.readTree(body));
     }
 
     @Test
