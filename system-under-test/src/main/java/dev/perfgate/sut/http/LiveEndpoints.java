@@ -145,7 +145,7 @@ public final class LiveEndpoints implements AutoCloseable {
                         figures = tick("GET /api/analytics/live",
                                 request -> Json.bytes(analytics.dashboard(request, org)));
                     } catch (SQLException e) {
-                        ApiException error = Routes.fromSql(e);
+                        ApiException error = ErrorResponses.fromSql(e);
                         // the stream stays open: the next tick tries again, and the client keeps its figures
                         events.event(null, "error", Json.bytes(Map.of("error",
                                 error == null ? "database_error" : error.code(), "message", e.getMessage())));
