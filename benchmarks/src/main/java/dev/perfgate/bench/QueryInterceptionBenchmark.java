@@ -32,12 +32,12 @@ import org.postgresql.ds.PGSimpleDataSource;
 import dev.perfgate.embedded.EmbeddedPostgres;
 import dev.perfgate.analyzer.Fingerprint;
 import dev.perfgate.sut.db.Database;
-import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.StatementStats;
 import dev.perfgate.sut.request.RequestContext;
 
 /**
  * What the query monitor costs per statement: a primary-key SELECT on raw pgjdbc beside the same SELECT through
- * datasource-proxy and {@link QueryMonitor} (timing, fingerprint, per-route and per-request attribution), on the
+ * datasource-proxy and {@link StatementStats} (timing, fingerprint, per-route and per-request attribution), on the
  * same embedded PostgreSQL in the same run; plus the listener alone and the fingerprint with and without its cache.
  * The figure to quote is the ratio monitoredPkSelect / rawPkSelect, and listenerOnly as the absolute overhead.
  *
@@ -55,7 +55,7 @@ public class QueryInterceptionBenchmark {
 
     private EmbeddedPostgres pg;
     private DataSource raw;
-    private QueryMonitor monitor;
+    private StatementStats monitor;
 
     @Setup(Level.Trial)
     public void startDatabase() throws SQLException {
@@ -71,7 +71,7 @@ public class QueryInterceptionBenchmark {
                     + " INSERT INTO vendors SELECT g, 'Vendor ' || g, 'venue', 'Austin', 2, 4.5, 10,"
                     + " 'v' || g || '@x.example', now() FROM generate_series(1, 10000) g; ANALYZE vendors");
         }
-        monitor = new QueryMonitor(5, new SimpleMeterRegistry(), null);
+        monitor = new StatementStats(5, new SimpleMeterRegistry(), null);
     }
 
     @TearDown(Level.Trial)

@@ -11,7 +11,7 @@ import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.monitor.Monitor;
-import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.StatementStats;
 
 /**
  * Starts the reference service, or runs the seed command against a database:
@@ -94,7 +94,7 @@ public final class Main {
     private static void seed(SutConfig config, boolean reset) throws Exception {
         try (Metrics metrics = new Metrics(); Infrastructure infra = Infrastructure.start(config.infrastructure());
              Database db = new Database(config.pools(), infra, metrics.registry(),
-                     new QueryMonitor(config.queries().nPlusOneThreshold(), metrics.registry(), null))) {
+                     new StatementStats(config.queries().nPlusOneThreshold(), metrics.registry(), null))) {
             Migrations.migrate(db.maintenance());
             if (reset) {
                 Seeder.truncate(db.maintenance());

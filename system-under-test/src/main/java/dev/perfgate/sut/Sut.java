@@ -18,7 +18,7 @@ import dev.perfgate.sut.db.Migrations;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.domain.Bookings;
-import dev.perfgate.sut.domain.Budgets;
+import dev.perfgate.sut.domain.BudgetItems;
 import dev.perfgate.sut.domain.CacheWarmup;
 import dev.perfgate.sut.domain.Clients;
 import dev.perfgate.sut.domain.Guests;
@@ -43,7 +43,7 @@ import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.query.QueryInsights;
-import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.StatementStats;
 import dev.perfgate.sut.query.SlowStatements;
 
 /**
@@ -90,7 +90,7 @@ public final class Sut implements AutoCloseable {
         try {
             infra = Infrastructure.start(config.infrastructure());
             slow = new SlowStatements(config.queries().slowStatementMs(), config.queries().explainsPerMinute());
-            QueryMonitor queries = new QueryMonitor(config.queries().nPlusOneThreshold(), metrics.registry(), slow);
+            StatementStats queries = new StatementStats(config.queries().nPlusOneThreshold(), metrics.registry(), slow);
             db = new Database(config.pools(), infra, metrics.registry(), queries);
             QueryInsights insights = new QueryInsights(new QueryAnalyzer(db.maintenance(), new QueryAnalyzer.Options(
                     config.queries().explainAnalyze(), config.queries().indexAdvisor())));
@@ -171,7 +171,7 @@ public final class Sut implements AutoCloseable {
 
     /** Registers every route of the service on a routing builder. */
     static void routing(HttpRouting.Builder routing, SutConfig config, Database db, EndpointStats stats,
-                        Metrics metrics, QueryMonitor queries, QueryInsights insights, TwoLevelCache cache,
+                        Metrics metrics, StatementStats queries, QueryInsights insights, TwoLevelCache cache,
                         RateLimiter limiter, LiveEndpoints live, ClientConnections connections) {
         CachedReads reads = new CachedReads(cache);
         ResponseEncoding encoding = new ResponseEncoding(config.responses().compression(), config.responses().compressionMinBytes());
@@ -183,7 +183,7 @@ public final class Sut implements AutoCloseable {
                     return null;
                 }));
         new ExportEndpoints(db, config.responses().exportFetchSize()).register(routes);
-        new ClientEndpoints(new Clients(db), new Budgets(db), new Timelines(db), new Guests(db), new Tasks(db),
+        new ClientEndpoints(new Clients(db), new BudgetItems(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db), reads).register(routes);
         AdminAuth admin = new AdminAuth(config.access().adminToken());
         new CatalogEndpoints(new Vendors(db), new Notifications(db), new Analytics(db), admin, reads)

@@ -15,23 +15,23 @@ import net.ttddyy.dsproxy.listener.QueryExecutionListener;
 import net.ttddyy.dsproxy.proxy.ProxyConfig;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.StatementStats;
 import dev.perfgate.sut.request.RequestContext;
 
 /**
  * The two HikariCP pools: writes go to the primary, reads to the replica (the primary unless
  * {@code SUT_DB_READ_URL} names one). Every connection borrowed for work is wrapped by datasource-proxy with a
- * listener bound to the {@link RequestContext} of that work, so that the {@link QueryMonitor} sees every statement
+ * listener bound to the {@link RequestContext} of that work, so that the {@link StatementStats} sees every statement
  * and files it under its request; the raw pools stay reachable for pool metrics and health.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource writePool;
     private final HikariDataSource readPool;
-    private final QueryMonitor monitor;
+    private final StatementStats monitor;
     private final ConnectionGuard writeGuard;
     private final ConnectionGuard readGuard;
 
-    public Database(PoolSettings config, Infrastructure infra, MeterRegistry registry, QueryMonitor monitor) {
+    public Database(PoolSettings config, Infrastructure infra, MeterRegistry registry, StatementStats monitor) {
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
         this.writePool = pool("perfgate-write", infra.primaryUrl(), config.writePoolSize(), false, config, metrics);
         this.readPool = pool("perfgate-read", infra.readUrl(), config.readPoolSize(), true, config, metrics);

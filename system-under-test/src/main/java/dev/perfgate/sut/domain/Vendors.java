@@ -51,7 +51,7 @@ public final class Vendors {
 
     /**
      * Searches vendors. Baseline: the page's ids first, then each vendor loaded by its own query (the N+1 the
-     * query monitor flags); optimized: one query for the page.
+     * statement statistics flag); optimized: one query for the page.
      */
     public Map<String, Object> search(RequestContext request, Optional<String> category, Optional<String> city,
                                       Optional<BigDecimal> minRating, Optional<String> q, Paging.PageRequest page) throws SQLException {

@@ -9,7 +9,7 @@ import dev.perfgate.sut.cache.CacheName;
 import dev.perfgate.sut.cache.CacheTags;
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.domain.Bookings;
-import dev.perfgate.sut.domain.Budgets;
+import dev.perfgate.sut.domain.BudgetItems;
 import dev.perfgate.sut.domain.Clients;
 import dev.perfgate.sut.domain.Guests;
 import dev.perfgate.sut.domain.Paging;
@@ -20,14 +20,14 @@ import dev.perfgate.sut.domain.Written;
 /** Couples and everything hanging off them: budget, timeline, guests, tasks, bookings. */
 public final class ClientEndpoints {
     private final Clients clients;
-    private final Budgets budgets;
+    private final BudgetItems budgets;
     private final Timelines timelines;
     private final Guests guests;
     private final Tasks tasks;
     private final Bookings bookings;
     private final CachedReads reads;
 
-    public ClientEndpoints(Clients clients, Budgets budgets, Timelines timelines, Guests guests, Tasks tasks,
+    public ClientEndpoints(Clients clients, BudgetItems budgets, Timelines timelines, Guests guests, Tasks tasks,
                            Bookings bookings, CachedReads reads) {
         this.reads = reads;
         this.clients = clients;
@@ -177,10 +177,10 @@ public final class ClientEndpoints {
         r.allowParams();
         long id = r.pathId("id");
         Body b = r.body().allowFields("category", "description", "estimated", "actual", "vendorId", "version");
-        Budgets.ItemFields fields = new Budgets.ItemFields(b.text("category", 1, 60),
+        BudgetItems.ItemFields fields = new BudgetItems.ItemFields(b.text("category", 1, 60),
                 b.optionalText("description", 0, 500).orElse(""), b.money("estimated"), b.money("actual"),
                 b.optionalInteger("vendorId", 1, Long.MAX_VALUE).orElse(null));
-        Written<Budgets.Item> item = budgets.update(r.context(), id, fields, b.optionalInteger("version", 0, Integer.MAX_VALUE));
+        Written<BudgetItems.Item> item = budgets.update(r.context(), id, fields, b.optionalInteger("version", 0, Integer.MAX_VALUE));
         reads.invalidate(CacheTags.client(item.value().clientId()), CacheTags.orgAnalytics(item.orgId()));
         return ApiResponse.ok(item.value());
     }

@@ -22,7 +22,7 @@ import dev.perfgate.sut.contract.PerformanceFigures;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.metrics.EndpointStats;
-import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.StatementStats;
 import dev.perfgate.sut.query.SlowStatements;
 import dev.perfgate.sut.request.RequestContext;
 
@@ -49,7 +49,7 @@ public final class LiveEndpoints implements AutoCloseable {
     private final EndpointStats stats;
     private final TwoLevelCache cache;
     private final SlowStatements slow;
-    private final QueryMonitor queries;
+    private final StatementStats queries;
     private final RateLimiter limiter;
     private final long intervalNanos;
     private final long heartbeatNanos;
@@ -62,7 +62,7 @@ public final class LiveEndpoints implements AutoCloseable {
      * @param limiter the rate limiter, or null when limits are off
      */
     public LiveEndpoints(Analytics analytics, Database db, EndpointStats stats, TwoLevelCache cache,
-                         SlowStatements slow, QueryMonitor queries, RateLimiter limiter, int intervalMs,
+                         SlowStatements slow, StatementStats queries, RateLimiter limiter, int intervalMs,
                          int heartbeatMs) {
         this.analytics = analytics;
         this.db = db;

@@ -20,14 +20,14 @@ import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.query.QueryInsights;
-import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.StatementStats;
 
 /** Health, performance metrics (JSON and Prometheus), the query report and the admin operations the harness uses. */
 public final class PerformanceEndpoints {
     private final Database db;
     private final EndpointStats stats;
     private final Metrics metrics;
-    private final QueryMonitor queries;
+    private final StatementStats queries;
     private final QueryInsights insights;
     private final TwoLevelCache cache;
     private final AdminAuth admin;
@@ -39,7 +39,7 @@ public final class PerformanceEndpoints {
      * @param cache   the cache, or null when it is off
      * @param limiter the rate limiter, or null when limits are off
      */
-    public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, QueryMonitor queries,
+    public PerformanceEndpoints(Database db, EndpointStats stats, Metrics metrics, StatementStats queries,
                                 QueryInsights insights, TwoLevelCache cache, AdminAuth admin, RateLimiter limiter,
                                 LiveEndpoints live, ResponseEncoding encoding) {
         this.limiter = limiter;

@@ -19,7 +19,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.metrics.EndpointStats;
-import dev.perfgate.sut.query.QueryMonitor;
+import dev.perfgate.sut.query.StatementStats;
 import dev.perfgate.sut.request.RequestContext;
 
 /**
@@ -45,7 +45,7 @@ public final class Routes {
 
     private final HttpRouting.Builder routing;
     private final EndpointStats stats;
-    private final QueryMonitor queries;
+    private final StatementStats queries;
     private final ClientConnections connections;
     private final int maxBodyBytes;
     private final ResponseWriter writer;
@@ -78,7 +78,7 @@ public final class Routes {
      * @param faults        faults injected on purpose (SUT_FAULTS), usually none
      * @param faultStatement the extra statement of a statement fault
      */
-    public Routes(HttpRouting.Builder routing, EndpointStats stats, QueryMonitor queries,
+    public Routes(HttpRouting.Builder routing, EndpointStats stats, StatementStats queries,
                   ClientConnections connections, int maxBodyBytes,
                   ResponseEncoding encoding, RateLimiter limiter, int slowRequestMs, Faults faults,
                   FaultStatement faultStatement) {

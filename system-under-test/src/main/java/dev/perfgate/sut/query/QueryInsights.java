@@ -26,7 +26,7 @@ public final class QueryInsights {
     }
 
     /** Analyzes the monitor's top statements by total time now; the result is kept for the report. */
-    public Map<String, Object> analyzeTop(QueryMonitor monitor, int top) throws SQLException {
+    public Map<String, Object> analyzeTop(StatementStats monitor, int top) throws SQLException {
         Map<String, Object> analysis = analyzer.analyze(monitor.topTargets(top));
         latest = analysis;
         return analysis;

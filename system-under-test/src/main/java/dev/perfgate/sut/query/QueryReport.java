@@ -15,12 +15,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * are the query analyzer's own output, passed on as it wrote it (see the query-analyzer module's README).
  */
 public record QueryReport(int schemaVersion, int nPlusOneThreshold, List<Fingerprint> fingerprints,
-                          List<QueryMonitor.SuspectFigures> nPlusOneSuspects,
-                          List<QueryMonitor.SuspectFigures> repeatedIdentical, List<RouteStatements> statementsPerRequest,
+                          List<StatementStats.SuspectFigures> nPlusOneSuspects,
+                          List<StatementStats.SuspectFigures> repeatedIdentical, List<RouteStatements> statementsPerRequest,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Slow slowStatements,
                           List<Map<String, Object>> indexRecommendations, Map<String, Object> analysis) {
     /** The version of this body's shape. */
-    public static final int SCHEMA_VERSION = QueryMonitor.REPORT_SCHEMA_VERSION;
+    public static final int SCHEMA_VERSION = StatementStats.REPORT_SCHEMA_VERSION;
 
     /** One statement shape: how often it ran and failed, its time (ms), and the routes that ran it, by name. */
     public record Fingerprint(String fingerprint, long calls, long errors, double totalMs, double meanMs, double p95Ms,

@@ -1,7 +1,7 @@
 package dev.perfgate.sut.query;
 
 /**
- * How the service watches its own statements: the part of its configuration {@link QueryMonitor},
+ * How the service watches its own statements: the part of its configuration {@link StatementStats},
  * {@link SlowStatements} and {@link QueryInsights} need, built and validated at the top ({@code SutConfig}).
  *
  * @param nPlusOneThreshold executions of one statement shape with different values in one request that make an N+1

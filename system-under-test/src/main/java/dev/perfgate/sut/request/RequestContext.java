@@ -9,7 +9,7 @@ import java.util.Map;
  * One request's state, made by the HTTP layer when the request arrives and handed down to whatever serves it: the
  * route it matched, whether it runs the naive way ({@code X-Perf-Mode: baseline}), which cache level answered it
  * ({@code X-Cache}) and the statements it ran ({@code X-Query-Count}, with a tally per statement shape from which the
- * statement monitor flags N+1 loads). Work outside any request (cache warm-up, a refresh ahead of expiry, live
+ * statement statistics flag N+1 loads). Work outside any request (cache warm-up, a refresh ahead of expiry, live
  * snapshots) gets a {@link #background} context of its own, so nothing it does lands on a request.
  *
  * <p>A request is served by one thread at a time (Helidon gives each its own virtual thread and the service does not

@@ -36,7 +36,7 @@ class QueryReportTest {
         var strict = Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         QueryReport report = strict.readValue(body, QueryReport.class);
         assertThat(report.schemaVersion()).isEqualTo(QueryReport.SCHEMA_VERSION);
-        assertThat(report.nPlusOneSuspects()).extracting(dev.perfgate.sut.query.QueryMonitor.SuspectFigures::route).contains("GET /api/vendors");
+        assertThat(report.nPlusOneSuspects()).extracting(dev.perfgate.sut.query.StatementStats.SuspectFigures::route).contains("GET /api/vendors");
         assertThat(report.fingerprints()).isNotEmpty();
         assertThat(report.statementsPerRequest()).extracting(QueryReport.RouteStatements::route)
                 .contains("GET /api/vendors");

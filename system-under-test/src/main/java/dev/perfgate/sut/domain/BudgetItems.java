@@ -22,12 +22,12 @@ import dev.perfgate.sut.request.RequestContext;
  * Optimized: three statements whatever the number of items. Baseline: the classic N+1, one vendor lookup and one
  * payments query per item.
  */
-public final class Budgets {
+public final class BudgetItems {
     private static final String ITEM_COLUMNS = "b.id, b.client_id, b.category, b.description, b.estimated, b.actual,"
             + " b.vendor_id, b.version, b.updated_at";
     private final Database db;
 
-    public Budgets(Database db) {
+    public BudgetItems(Database db) {
         this.db = db;
     }
 

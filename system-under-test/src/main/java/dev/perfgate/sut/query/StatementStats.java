@@ -38,8 +38,8 @@ import dev.perfgate.sut.request.RequestContext;
  * record; the calling code location is looked up with a stack walk only when a request first crosses the N+1
  * threshold for a fingerprint.
  */
-public final class QueryMonitor {
-    private static final Logger LOG = Logger.getLogger(QueryMonitor.class.getName());
+public final class StatementStats {
+    private static final Logger LOG = Logger.getLogger(StatementStats.class.getName());
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
     /**
      * The version of {@code /api/performance/queries}: 1 is the first with a version, whose N+1 and repeated lists
@@ -59,7 +59,7 @@ public final class QueryMonitor {
      * @param nPlusOneThreshold executions of one fingerprint with different values in one request that make a suspect
      * @param slow              the slow-statement log, or null for none (the seed command)
      */
-    public QueryMonitor(int nPlusOneThreshold, MeterRegistry registry, SlowStatements slow) {
+    public StatementStats(int nPlusOneThreshold, MeterRegistry registry, SlowStatements slow) {
         this.nPlusOneThreshold = nPlusOneThreshold;
         this.registry = registry;
         this.slow = slow;
