@@ -43,6 +43,15 @@ public record PerformanceFigures(int schemaVersion, List<Endpoint> endpoints, Li
     public record SlowRequest(String requestId, int status, double ms) {
     }
 
+    /** One route's requests in one interval of the live metrics stream; latencies in milliseconds, exact. */
+    public record IntervalEndpoint(String route, long count, double perSecond, double p50Ms, double p95Ms,
+                                   double p99Ms, double maxMs, long clientErrors, long errors) {
+    }
+
+    /** The routes that served requests in one interval, busiest first, and the interval's length. */
+    public record Interval(double intervalSeconds, List<IntervalEndpoint> endpoints) {
+    }
+
     /** A route among the five slowest by p95. */
     public record SlowRoute(String route, double p95Ms) {
     }

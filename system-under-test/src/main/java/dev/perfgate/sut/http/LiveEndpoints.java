@@ -6,8 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -185,35 +183,27 @@ public final class LiveEndpoints implements AutoCloseable {
             long slowBefore = slow.seen();
             long rejectedBefore = rejected();
             while (awaitTick(events, interval)) {
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("at", Instant.now().toString());
-                Map<String, Object> endpoints = view.next();
-                List<?> rows = (List<?>) endpoints.get("endpoints");
-                long requests = rows.stream().mapToLong(m -> (long) ((Map<?, ?>) m).get("count")).sum();
-                summary.put("intervalSeconds", endpoints.get("intervalSeconds"));
-                summary.put("requests", requests);
-                summary.put("perSecond", Math.round(requests / (double) endpoints.get("intervalSeconds") * 10) / 10.0);
-                summary.put("endpoints", rows);
-                summary.put("pools", PerformanceEndpoints.pools(db));
+                PerformanceFigures.Interval endpoints = view.next();
+                long requests = endpoints.endpoints().stream().mapToLong(PerformanceFigures.IntervalEndpoint::count)
+                        .sum();
                 long[] cacheNow = cacheCounts();
                 long lookups = cacheNow[0] - cacheBefore[0];
                 long hits = cacheNow[1] - cacheBefore[1];
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("enabled", cache != null);
-                c.put("lookups", Math.max(0, lookups));
-                c.put("hitRatio", lookups <= 0 ? null : Math.round(10_000.0 * hits / lookups) / 10_000.0);
-                summary.put("cache", c);
                 cacheBefore = cacheNow;
                 long slowNow = slow.seen();
-                summary.put("slowStatements", Map.of("new", Math.max(0, slowNow - slowBefore),
-                        "latest", slow.latest(LATEST_SLOW)));
+                MetricsEvent.Slow slowStatements = new MetricsEvent.Slow(Math.max(0, slowNow - slowBefore),
+                        slow.latest(LATEST_SLOW));
                 slowBefore = slowNow;
                 long rejectedNow = rejected();
-                summary.put("rateLimited", Math.max(0, rejectedNow - rejectedBefore));
+                long rateLimited = Math.max(0, rejectedNow - rejectedBefore);
                 rejectedBefore = rejectedNow;
                 Runtime rt = Runtime.getRuntime();
-                summary.put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
-                summary.put("streams", snapshot());
+                MetricsEvent summary = new MetricsEvent(Instant.now().toString(), endpoints.intervalSeconds(),
+                        requests, Math.round(requests / endpoints.intervalSeconds() * 10) / 10.0,
+                        endpoints.endpoints(), PerformanceEndpoints.pools(db),
+                        new MetricsEvent.Cache(cache != null, Math.max(0, lookups),
+                                lookups <= 0 ? null : Math.round(10_000.0 * hits / lookups) / 10_000.0),
+                        slowStatements, rateLimited, rt.totalMemory() - rt.freeMemory(), snapshot());
                 events.event(Long.toString(++sequence), "metrics", Json.bytes(summary));
             }
         } finally {

@@ -2,7 +2,6 @@ package dev.perfgate.sut.metrics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,11 +176,11 @@ public final class EndpointStats {
         }
 
         /** Returns the figures of every route that served requests since the previous call, busiest first. */
-        public Map<String, Object> next() {
+        public PerformanceFigures.Interval next() {
             long now = System.nanoTime();
             double seconds = Math.max(1e-3, (now - previousNanos) / 1e9);
             previousNanos = now;
-            List<Map<String, Object>> rows = new ArrayList<>();
+            List<PerformanceFigures.IntervalEndpoint> rows = new ArrayList<>();
             for (Route r : routes.values()) {
                 Histogram current = r.cumulativeCopy();
                 long[] errors = {r.clientErrors.sum(), r.serverErrors.sum()};
@@ -199,23 +198,15 @@ public final class EndpointStats {
                     continue;
                 }
                 boolean wasReset = before == null || before.getTotalCount() > current.getTotalCount();
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("route", r.name);
-                m.put("count", delta.getTotalCount());
-                m.put("perSecond", Math.round(delta.getTotalCount() / seconds * 10) / 10.0);
-                m.put("p50Ms", delta.getValueAtPercentile(50) / 1000.0);
-                m.put("p95Ms", delta.getValueAtPercentile(95) / 1000.0);
-                m.put("p99Ms", delta.getValueAtPercentile(99) / 1000.0);
-                m.put("maxMs", delta.getMaxValue() / 1000.0);
-                m.put("clientErrors", wasReset || errorsBefore == null ? errors[0] : errors[0] - errorsBefore[0]);
-                m.put("errors", wasReset || errorsBefore == null ? errors[1] : errors[1] - errorsBefore[1]);
-                rows.add(m);
+                rows.add(new PerformanceFigures.IntervalEndpoint(r.name, delta.getTotalCount(),
+                        Math.round(delta.getTotalCount() / seconds * 10) / 10.0,
+                        delta.getValueAtPercentile(50) / 1000.0, delta.getValueAtPercentile(95) / 1000.0,
+                        delta.getValueAtPercentile(99) / 1000.0, delta.getMaxValue() / 1000.0,
+                        wasReset || errorsBefore == null ? errors[0] : errors[0] - errorsBefore[0],
+                        wasReset || errorsBefore == null ? errors[1] : errors[1] - errorsBefore[1]));
             }
-            rows.sort(Comparator.comparingLong((Map<String, Object> m) -> (long) m.get("count")).reversed());
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("intervalSeconds", Math.round(seconds * 1000) / 1000.0);
-            body.put("endpoints", rows);
-            return body;
+            rows.sort(Comparator.comparingLong(PerformanceFigures.IntervalEndpoint::count).reversed());
+            return new PerformanceFigures.Interval(Math.round(seconds * 1000) / 1000.0, rows);
         }
     }
 

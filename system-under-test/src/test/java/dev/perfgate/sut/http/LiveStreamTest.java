@@ -198,6 +198,12 @@ class LiveStreamTest {
             assertThat(last.path("cache").has("hitRatio")).isTrue();
             assertThat(last.path("slowStatements").has("new")).isTrue();
             assertThat(last.path("streams").path("metricsStream").asInt()).isGreaterThanOrEqualTo(1);
+            // each event is its record, field for field (an unknown field fails; written back, the same tree)
+            var strict = dev.perfgate.sut.contract.Json.MAPPER.copy()
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            MetricsEvent typed = strict.treeToValue(last, MetricsEvent.class);
+            assertThat(strict.readTree(dev.perfgate.sut.contract.Json.bytes(typed)))
+                    .isEqualTo(strict.readTree(last.toString()));
         }
     }
 }
