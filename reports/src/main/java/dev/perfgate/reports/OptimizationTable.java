@@ -78,7 +78,7 @@ public final class OptimizationTable {
                     "CacheBenchmark.l1Hit"),
             new Pair(WRAPPERS, "L2 hit vs raw Lettuce GET of the same bytes", "CacheBenchmark.rawLettuceGet",
                     "CacheBenchmark.l2Hit"),
-            new Pair(WRAPPERS, "Primary-key SELECT: raw pgjdbc vs datasource-proxy + query monitor",
+            new Pair(WRAPPERS, "Primary-key SELECT: raw pgjdbc vs datasource-proxy + statement statistics",
                     "QueryInterceptionBenchmark.rawPkSelect", "QueryInterceptionBenchmark.monitoredPkSelect"),
             new Pair(WRAPPERS, "Decode a dashboard: Jackson JSON vs the cache's Smile codec",
                     "CodecBenchmark.jsonDecode [payload=dashboard]", "CodecBenchmark.codecDecode [payload=dashboard]"),

@@ -68,7 +68,7 @@ public final class RegressionGate {
     }
 
     /**
-     * Compares the service's N+1 suspects (routes by statement shape, from its query monitor) exactly: a suspect
+     * Compares the service's N+1 suspects (routes by statement shape, from its statement statistics) exactly: a suspect
      * the baseline did not have is a regression, named by its route.
      */
     static List<Check> nPlusOne(RunResult baseline, RunResult current) {
