@@ -11,10 +11,12 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 
 import dev.perfgate.analyzer.QueryAnalyzer;
+import dev.perfgate.sut.cache.CacheSettings;
 import dev.perfgate.sut.cache.TwoLevelCache;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.db.Infrastructure;
 import dev.perfgate.sut.db.Migrations;
+import dev.perfgate.sut.db.SeedSettings;
 import dev.perfgate.sut.db.Seeder;
 import dev.perfgate.sut.domain.Analytics;
 import dev.perfgate.sut.domain.Bookings;
@@ -26,6 +28,7 @@ import dev.perfgate.sut.domain.Notifications;
 import dev.perfgate.sut.domain.Tasks;
 import dev.perfgate.sut.domain.Timelines;
 import dev.perfgate.sut.domain.Vendors;
+import dev.perfgate.sut.http.AccessSettings;
 import dev.perfgate.sut.http.AdminAuth;
 import dev.perfgate.sut.http.CachedReads;
 import dev.perfgate.sut.http.CatalogEndpoints;
@@ -38,13 +41,14 @@ import dev.perfgate.sut.http.MonitorPage;
 import dev.perfgate.sut.http.PerformanceEndpoints;
 import dev.perfgate.sut.http.RateLimiter;
 import dev.perfgate.sut.http.ResponseEncoding;
+import dev.perfgate.sut.http.ResponseSettings;
 import dev.perfgate.sut.http.Routes;
 import dev.perfgate.sut.http.TransportErrors;
 import dev.perfgate.sut.metrics.EndpointStats;
 import dev.perfgate.sut.metrics.Metrics;
 import dev.perfgate.sut.query.QueryInsights;
-import dev.perfgate.sut.query.StatementStats;
 import dev.perfgate.sut.query.SlowStatements;
+import dev.perfgate.sut.query.StatementStats;
 
 /**
  * The running service, wired explicitly: configuration, infrastructure, pools, schema, seed data, routes, server.
@@ -97,18 +101,22 @@ public final class Sut implements AutoCloseable {
             slow.analyzeWith(insights);
             int migrations = Migrations.migrate(db.maintenance());
             LOG.info("schema up to date (" + migrations + " migrations applied now)");
-            if (config.seeding().onStart() && Seeder.isEmpty(db.maintenance())) {
-                new Seeder(config.seeding().scale(), config.seeding().seed()).seed(db.maintenance()); // logs rows and rate
+            SeedSettings seeding = config.seeding();
+            if (seeding.onStart() && Seeder.isEmpty(db.maintenance())) {
+                new Seeder(seeding.scale(), seeding.seed()).seed(db.maintenance()); // logs rows and rate
             }
-            if (config.cache().enabled()) {
-                cache = new TwoLevelCache(config.cache().strategies(), infra.redisUrl(), db.identity(),
-                        Duration.ofMillis(config.cache().redisTimeoutMs()), config.cache().compressMinBytes(), config.cache().syncMs(),
+            CacheSettings caching = config.cache();
+            if (caching.enabled()) {
+                cache = new TwoLevelCache(caching.strategies(), infra.redisUrl(), db.identity(),
+                        Duration.ofMillis(caching.redisTimeoutMs()), caching.compressMinBytes(), caching.syncMs(),
                         TwoLevelCache.Clock.SYSTEM, metrics.registry());
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();
-            RateLimiter limiter = config.access().rateLimits().isEmpty() ? null
-                    : new RateLimiter(config.access().rateLimits(), config.access().apiKeys(), TimeMeter.SYSTEM_NANOTIME, metrics.registry());
+            AccessSettings access = config.access();
+            RateLimiter limiter = access.rateLimits().isEmpty() ? null
+                    : new RateLimiter(access.rateLimits(), access.apiKeys(), TimeMeter.SYSTEM_NANOTIME,
+                            metrics.registry());
             live = new LiveEndpoints(new Analytics(db), db, stats, cache, slow, queries, limiter,
                     config.responses().sseIntervalMs(), config.responses().sseHeartbeatMs());
             connections = new ClientConnections(config.listener().maxConnectionsPerClient(),
@@ -174,15 +182,16 @@ public final class Sut implements AutoCloseable {
                         Metrics metrics, StatementStats queries, QueryInsights insights, TwoLevelCache cache,
                         RateLimiter limiter, LiveEndpoints live, ClientConnections connections) {
         CachedReads reads = new CachedReads(cache);
-        ResponseEncoding encoding = new ResponseEncoding(config.responses().compression(), config.responses().compressionMinBytes());
-        Routes routes = new Routes(routing, stats, queries, connections, config.responses().maxBodyBytes(), encoding, limiter,
-                config.responses().slowRequestMs(), Faults.parse(config.responses().faults()), request -> db.read(request, c -> {
+        ResponseSettings responses = config.responses();
+        ResponseEncoding encoding = new ResponseEncoding(responses.compression(), responses.compressionMinBytes());
+        Routes routes = new Routes(routing, stats, queries, connections, responses.maxBodyBytes(), encoding, limiter,
+                responses.slowRequestMs(), Faults.parse(responses.faults()), request -> db.read(request, c -> {
                     try (var statement = c.createStatement()) {
                         statement.execute("SELECT 1"); // the statement@ fault: one query more, as a lost batch adds
                     }
                     return null;
                 }));
-        new ExportEndpoints(db, config.responses().exportFetchSize()).register(routes);
+        new ExportEndpoints(db, responses.exportFetchSize()).register(routes);
         new ClientEndpoints(new Clients(db), new BudgetItems(db), new Timelines(db), new Guests(db), new Tasks(db),
                 new Bookings(db), reads).register(routes);
         AdminAuth admin = new AdminAuth(config.access().adminToken());

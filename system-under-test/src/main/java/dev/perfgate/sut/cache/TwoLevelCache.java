@@ -167,7 +167,7 @@ public final class TwoLevelCache implements AutoCloseable {
         for (int attempt = 0; attempt < 8; attempt++) {
             CacheEntry cached = r.l1.getIfPresent(key);
             if (cached != null) {
-                if (live(r, cached) && tagVersions.valid(cached)) {
+                if (current(r, cached)) {
                     maybeRefresh(r, key, allTags, loader, cached);
                     return served(request, r, Level.L1, start, cached);
                 }
@@ -192,7 +192,7 @@ public final class TwoLevelCache implements AutoCloseable {
             CacheEntry e;
             try {
                 CacheEntry landed = r.l1.getIfPresent(key);
-                if (landed != null && live(r, landed) && tagVersions.valid(landed)) {
+                if (landed != null && current(r, landed)) {
                     // a load finished between the lookup above and taking the key: serve what it left
                     mine.complete(landed);
                     return served(request, r, Level.L1, start, landed);
@@ -203,9 +203,7 @@ public final class TwoLevelCache implements AutoCloseable {
                 r.l1.put(key, e);
                 mine.complete(e);
             } catch (Throwable t) {
-                // passed on to the callers waiting for this load; as a cancellation, so that they tell it from a
-                // failure of their own
-                mine.completeExceptionally(new LoadFailed(t));
+                mine.completeExceptionally(t); // the callers waiting for this load fail with it too
                 throw t;
             } finally {
                 r.loading.remove(key, mine);
@@ -235,36 +233,24 @@ public final class TwoLevelCache implements AutoCloseable {
         return e.value;
     }
 
+    /** Waits for another caller's load and returns its entry, or throws what the load threw. */
     private static CacheEntry await(CompletableFuture<CacheEntry> f) throws Exception {
         try {
             return f.join();
-        } catch (java.util.concurrent.CancellationException e) {
-            // join() reports a cancellation as a new one whose cause is the original: find the failed load
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof LoadFailed failed) {
-                    if (failed.getCause() instanceof Exception cause) {
-                        throw cause;
-                    }
-                    if (failed.getCause() instanceof Error error) {
-                        throw error;
-                    }
-                }
-            }
-            throw e;
         } catch (CompletionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
             }
             throw e;
         }
     }
 
-    /** A load that failed, carried to the callers waiting for it (see {@link #get}); its cause is the failure. */
-    private static final class LoadFailed extends java.util.concurrent.CancellationException {
-        LoadFailed(Throwable cause) {
-            super("load failed: " + cause);
-            initCause(cause);
-        }
+    /** Whether an L1 entry may be served: within its own lifetime and loaded under the tags' current versions. */
+    private boolean current(L1Region r, CacheEntry e) {
+        return live(r, e) && tagVersions.valid(e);
     }
 
     /** Whether an entry is within its own L1 lifetime; one past it is counted as an eviction (Caffeine's would be). */

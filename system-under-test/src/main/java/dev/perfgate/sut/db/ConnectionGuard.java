@@ -50,10 +50,6 @@ public final class ConnectionGuard implements AutoCloseable {
         }
     }
 
-    public ConnectionGuard(String name, HikariDataSource pool) {
-        this(name, List.of(pool));
-    }
-
     /**
      * Guards one database reached through several pools: an outage seen on any of them is the database's, and when
      * it answers again every pool's connections, all of which predate the outage, are replaced.

@@ -27,19 +27,22 @@ import dev.perfgate.sut.request.RequestContext;
 public final class Database implements AutoCloseable {
     private final HikariDataSource writePool;
     private final HikariDataSource readPool;
-    private final StatementStats monitor;
+    private final StatementStats statements;
     private final ConnectionGuard writeGuard;
     private final ConnectionGuard readGuard;
 
-    public Database(PoolSettings config, Infrastructure infra, MeterRegistry registry, StatementStats monitor) {
+    public Database(PoolSettings config, Infrastructure infra, MeterRegistry registry, StatementStats statements) {
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
         this.writePool = pool("perfgate-write", infra.primaryUrl(), config.writePoolSize(), false, config, metrics);
         this.readPool = pool("perfgate-read", infra.readUrl(), config.readPoolSize(), true, config, metrics);
-        this.monitor = monitor;
-        // without a replica both pools reach the primary: one guard for both, so that recovery renews both
-        this.writeGuard = hasReplica() ? new ConnectionGuard("primary", writePool)
-                : new ConnectionGuard("primary", List.of(writePool, readPool));
-        this.readGuard = hasReplica() ? new ConnectionGuard("replica", readPool) : writeGuard;
+        this.statements = statements;
+        if (hasReplica()) {
+            this.writeGuard = new ConnectionGuard("primary", List.of(writePool));
+            this.readGuard = new ConnectionGuard("replica", List.of(readPool));
+        } else { // both pools reach the primary: one guard for both, so that recovery renews both
+            this.writeGuard = new ConnectionGuard("primary", List.of(writePool, readPool));
+            this.readGuard = writeGuard;
+        }
     }
 
     private static HikariDataSource pool(String name, String url, int size, boolean readOnly, PoolSettings config,
@@ -162,7 +165,7 @@ public final class Database implements AutoCloseable {
     private Connection monitored(HikariDataSource pool, String name, RequestContext request) throws SQLException {
         Connection raw = pool.getConnection();
         try {
-            return watched(raw, name, monitor.listenerFor(request));
+            return watched(raw, name, statements.listenerFor(request));
         } catch (RuntimeException e) {
             raw.close();
             throw e;

@@ -25,9 +25,9 @@ public final class QueryInsights {
         this.analyzer = analyzer;
     }
 
-    /** Analyzes the monitor's top statements by total time now; the result is kept for the report. */
-    public Map<String, Object> analyzeTop(StatementStats monitor, int top) throws SQLException {
-        Map<String, Object> analysis = analyzer.analyze(monitor.topTargets(top));
+    /** Analyzes the top statements by total time now; the result is kept for the report. */
+    public Map<String, Object> analyzeTop(StatementStats statements, int top) throws SQLException {
+        Map<String, Object> analysis = analyzer.analyze(statements.topTargets(top));
         latest = analysis;
         return analysis;
     }
