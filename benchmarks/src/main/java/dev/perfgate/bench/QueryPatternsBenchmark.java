@@ -123,35 +123,17 @@ public class QueryPatternsBenchmark {
         return names;
     }
 
-    @Benchmark
-    public int perRowUpdateLoop() throws SQLException {
-        c.setAutoCommit(false);
-        int n = 0;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE vendors SET rating = ? WHERE id = ?")) {
-            for (int i = 0; i < updateIds.length; i++) {
-                ps.setBigDecimal(1, updateRatings[i]);
-                ps.setLong(2, updateIds[i]);
-                n += ps.executeUpdate();
-            }
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
-        return n;
+    /** Work on the connection, measured with the transaction it runs in. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws Exception;
     }
 
-    @Benchmark
-    public int setBasedUpdate() throws SQLException {
+    /** Runs work in one transaction that rolls back, so that every invocation finds the same table. */
+    private <T> T rolledBack(Work<T> work) throws Exception {
         c.setAutoCommit(false);
-        Long[] ids = new Long[updateIds.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = updateIds[i];
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE vendors v SET rating = u.rating"
-                + " FROM unnest(?::bigint[], ?::numeric[]) AS u(id, rating) WHERE v.id = u.id")) {
-            ps.setArray(1, c.createArrayOf("bigint", ids));
-            ps.setArray(2, c.createArrayOf("numeric", updateRatings));
-            return ps.executeUpdate();
+        try {
+            return work.run();
         } finally {
             c.rollback();
             c.setAutoCommit(true);
@@ -159,61 +141,87 @@ public class QueryPatternsBenchmark {
     }
 
     @Benchmark
-    public int jdbcBatchUpdate() throws SQLException {
-        c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE vendors SET rating = ? WHERE id = ?")) {
-            for (int i = 0; i < updateIds.length; i++) {
-                ps.setBigDecimal(1, updateRatings[i]);
-                ps.setLong(2, updateIds[i]);
-                ps.addBatch();
-            }
+    public int perRowUpdateLoop() throws Exception {
+        return rolledBack(() -> {
             int n = 0;
-            for (int k : ps.executeBatch()) {
-                n += k;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vendors SET rating = ? WHERE id = ?")) {
+                for (int i = 0; i < updateIds.length; i++) {
+                    ps.setBigDecimal(1, updateRatings[i]);
+                    ps.setLong(2, updateIds[i]);
+                    n += ps.executeUpdate();
+                }
             }
             return n;
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     @Benchmark
-    public int valuesUpdate() throws SQLException {
-        c.setAutoCommit(false);
-        StringBuilder sql = new StringBuilder("UPDATE vendors v SET rating = u.rating FROM (VALUES ");
-        for (int i = 0; i < updateIds.length; i++) {
-            sql.append(i == 0 ? "(?::bigint, ?::numeric)" : ", (?, ?)");
-        }
-        sql.append(") AS u(id, rating) WHERE v.id = u.id");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < updateIds.length; i++) {
-                ps.setLong(2 * i + 1, updateIds[i]);
-                ps.setBigDecimal(2 * i + 2, updateRatings[i]);
+    public int setBasedUpdate() throws Exception {
+        return rolledBack(() -> {
+            Long[] ids = new Long[updateIds.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = updateIds[i];
             }
-            return ps.executeUpdate();
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vendors v SET rating = u.rating"
+                    + " FROM unnest(?::bigint[], ?::numeric[]) AS u(id, rating) WHERE v.id = u.id")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids));
+                ps.setArray(2, c.createArrayOf("numeric", updateRatings));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Benchmark
+    public int jdbcBatchUpdate() throws Exception {
+        return rolledBack(() -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vendors SET rating = ? WHERE id = ?")) {
+                for (int i = 0; i < updateIds.length; i++) {
+                    ps.setBigDecimal(1, updateRatings[i]);
+                    ps.setLong(2, updateIds[i]);
+                    ps.addBatch();
+                }
+                int n = 0;
+                for (int k : ps.executeBatch()) {
+                    n += k;
+                }
+                return n;
+            }
+        });
+    }
+
+    @Benchmark
+    public int valuesUpdate() throws Exception {
+        return rolledBack(() -> {
+            StringBuilder sql = new StringBuilder("UPDATE vendors v SET rating = u.rating FROM (VALUES ");
+            for (int i = 0; i < updateIds.length; i++) {
+                sql.append(i == 0 ? "(?::bigint, ?::numeric)" : ", (?, ?)");
+            }
+            sql.append(") AS u(id, rating) WHERE v.id = u.id");
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < updateIds.length; i++) {
+                    ps.setLong(2 * i + 1, updateIds[i]);
+                    ps.setBigDecimal(2 * i + 2, updateRatings[i]);
+                }
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @Benchmark
     public long copyThenUpdate() throws Exception {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE rating_updates (id bigint, rating numeric(3,2)) ON COMMIT DROP");
-            StringBuilder rows = new StringBuilder(updateIds.length * 12);
-            for (int i = 0; i < updateIds.length; i++) {
-                rows.append(updateIds[i]).append('\t').append(updateRatings[i].toPlainString()).append('\n');
+        return rolledBack(() -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TEMP TABLE rating_updates (id bigint, rating numeric(3,2)) ON COMMIT DROP");
+                StringBuilder rows = new StringBuilder(updateIds.length * 12);
+                for (int i = 0; i < updateIds.length; i++) {
+                    rows.append(updateIds[i]).append('\t').append(updateRatings[i].toPlainString()).append('\n');
+                }
+                new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class))
+                        .copyIn("COPY rating_updates FROM STDIN", new java.io.StringReader(rows.toString()));
+                return (long) s.executeUpdate("UPDATE vendors v SET rating = u.rating FROM rating_updates u"
+                        + " WHERE v.id = u.id");
             }
-            new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class))
-                    .copyIn("COPY rating_updates FROM STDIN", new java.io.StringReader(rows.toString()));
-            return s.executeUpdate("UPDATE vendors v SET rating = u.rating FROM rating_updates u WHERE v.id = u.id");
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     @Benchmark

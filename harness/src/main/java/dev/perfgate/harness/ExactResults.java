@@ -310,9 +310,10 @@ public final class ExactResults {
                 sent += a == null ? 0 : a.sum();
             }
             // Attempts are counted by the signing hook as Gatling sends the request, answers by the start Gatling
-            // stamps on the response (before it connects): a request written just after a window's edge and stamped just before
-            // it makes the window look one answer short. A window cannot hold more unanswered requests than the
-            // whole run has, so that edge never shows as a no_response in a run where every request was answered.
+            // stamps on the response (before it connects): a request whose two instants fall on either side of a
+            // window's edge makes one window look one answer short. A window cannot hold more unanswered requests
+            // than the whole run has, so that edge never shows as a no_response in a run where every request was
+            // answered.
             long unansweredInRun = Math.max(0, samples.attempts.sum() - samples.received());
             s.attempts = s.received + Math.min(Math.max(0, sent - s.received), unansweredInRun);
             if (s.received > 0 || s.attempts > 0) {

@@ -36,13 +36,18 @@ class ExactResultsTest {
         ExactResults.reset();
     }
 
-    @Test
-    void window_aRequestSentJustBeforeItsEdgeAndStampedJustAfter_isNotCountedAsUnanswered() {
-        ExactResults.Stalls none = ExactResults.Stalls.of(List.of());
+    /** Twenty requests of "page", sent and answered (in 20 ms) every 100 ms from second 10 to second 12. */
+    private static void answeredEvery100msFrom10To12s() {
         for (long sent = 10_000; sent < 12_000; sent += 100) {
             ExactResults.attempt("page", sent);
             ExactResults.record("page", sent, sent + 20, 200, true, -1, -1);
         }
+    }
+
+    @Test
+    void window_aRequestSentJustBeforeItsEdgeAndStampedJustAfter_isNotCountedAsUnanswered() {
+        ExactResults.Stalls none = ExactResults.Stalls.of(List.of());
+        answeredEvery100msFrom10To12s();
         ExactResults.attempt("page", 11_999); // the hook ran in second 11 ...
         ExactResults.record("page", 12_001, 12_030, 200, true, -1, -1); // ... Gatling stamped second 12
 
@@ -59,10 +64,7 @@ class ExactResultsTest {
     @Test
     void window_aRequestNeverAnswered_countsInTheWindowItWasSentIn() {
         ExactResults.Stalls none = ExactResults.Stalls.of(List.of());
-        for (long sent = 10_000; sent < 12_000; sent += 100) {
-            ExactResults.attempt("page", sent);
-            ExactResults.record("page", sent, sent + 20, 200, true, -1, -1);
-        }
+        answeredEvery100msFrom10To12s();
         ExactResults.attempt("page", 12_500); // timed out: no answer ever came
 
         RequestStats first = ExactResults.window(10_000, 12_000, Map.of(), none).getFirst();
