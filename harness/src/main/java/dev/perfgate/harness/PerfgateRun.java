@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -23,6 +22,7 @@ import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.ResultFiles;
 import dev.perfgate.reports.RunEnvironment;
 import dev.perfgate.reports.RunResult;
+import dev.perfgate.reports.ServerFigures;
 import dev.perfgate.reports.RunValidity;
 
 /**
@@ -49,7 +49,7 @@ public final class PerfgateRun {
     private final Set<String> targets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant startedAt = Instant.now();
     private volatile String target = "";
-    private volatile Map<String, Object> server;
+    private volatile ServerFigures server;
     private volatile Function<ExactResults.Stalls, List<RunResult.CapacityLevel>> capacity;
     /** The service's flight recording, once handed over; its flame graph is written beside the report. */
     private volatile Path serviceRecording;
@@ -106,7 +106,7 @@ public final class PerfgateRun {
      * N+1 report ({@code queries.nPlusOneSuspects}) gets it compared exactly. Optional: a service without such
      * figures simply has none.
      */
-    public void serverFigures(Map<String, Object> figures) {
+    public void serverFigures(ServerFigures figures) {
         this.server = figures;
     }
 
@@ -195,7 +195,7 @@ public final class PerfgateRun {
         List<Check> budgetChecks = levels == null ? budgets.check(requests) : capacityChecks(levels);
         RunResult result = new RunResult(simulation, settings.profile(), where, startedAt, ExactResults.spanSeconds(),
                 RunEnvironment.capture(settings.profile(), Path.of("").toAbsolutePath()), requests, budgetChecks,
-                server == null ? Map.of() : server, levels, validity, RunResult.SCHEMA_VERSION);
+                server == null ? ServerFigures.NONE : server, levels, validity, RunResult.SCHEMA_VERSION);
         ResultFiles.write(runDir.resolve("results.json"), result);
 
         Path baselineFile = settings.baselineDir().resolve("gatling-" + simulation + "-" + settings.profile() + ".json");

@@ -3,9 +3,6 @@ package dev.perfgate.reports;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.type.TypeReference;
-
 /**
  * Compares a run with its baseline, request name by request name: p95 and p99 with the noise-aware
  * {@link Tolerance}, error rate and throughput with their own allowances, and the SQL statements per request
@@ -94,23 +91,14 @@ public final class RegressionGate {
         return out;
     }
 
-    /**
-     * An N+1 suspect as a service's query report lists it under {@code server.queries.nPlusOneSuspects} (the
-     * reference service's {@code /api/performance/queries}): the route and the statement shape it ran repeatedly.
-     * Other fields of an entry are the service's own and are not read.
-     */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Suspect(String route, String fingerprint) {
-    }
-
     /** Returns "route\nfingerprint" of every N+1 suspect in a run's query report, or null without a report. */
     private static java.util.Set<String> suspects(RunResult r) {
-        if (r.server() == null || !(r.server().get("queries") instanceof java.util.Map<?, ?> queries)
-                || !(queries.get("nPlusOneSuspects") instanceof List<?> list)) {
+        List<ServerFigures.Suspect> listed = r.server() == null ? null : r.server().nPlusOneSuspects();
+        if (listed == null) {
             return null;
         }
         java.util.Set<String> out = new java.util.HashSet<>();
-        for (Suspect s : ResultFiles.MAPPER.convertValue(list, new TypeReference<List<Suspect>>() { })) {
+        for (ServerFigures.Suspect s : listed) {
             out.add(s.route() + "\n" + s.fingerprint());
         }
         return out;

@@ -2,18 +2,17 @@ package dev.perfgate.reports;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything a load run produced that a machine should read: per-request exact results, the budgets as evaluated,
- * server-side figures read from the service after the run, the validity of the measurement and its environment.
+ * the service's own figures read after the run ({@link ServerFigures}), the validity of the measurement and its environment.
  *
  * @param validity       what the load generator went through (null in results written before it was measured)
  * @param schemaVersion  {@link #SCHEMA_VERSION} when written; 0 in files older than the field
  */
 public record RunResult(String simulation, String profile, String target, Instant startedAt, double durationSeconds,
                         RunEnvironment environment, List<RequestStats> requests, List<Check> budgets,
-                        Map<String, Object> server, List<CapacityLevel> capacity, RunValidity validity,
+                        ServerFigures server, List<CapacityLevel> capacity, RunValidity validity,
                         int schemaVersion) {
 
     /**
@@ -25,7 +24,7 @@ public record RunResult(String simulation, String profile, String target, Instan
     /** A result of the current schema without a validity measurement (tests, tools). */
     public RunResult(String simulation, String profile, String target, Instant startedAt, double durationSeconds,
                      RunEnvironment environment, List<RequestStats> requests, List<Check> budgets,
-                     Map<String, Object> server, List<CapacityLevel> capacity) {
+                     ServerFigures server, List<CapacityLevel> capacity) {
         this(simulation, profile, target, startedAt, durationSeconds, environment, requests, budgets, server, capacity,
                 null, SCHEMA_VERSION);
     }

@@ -113,7 +113,7 @@ class QuantilesTest {
         for (int i = 0; i < 4; i++) {
             runs.add(new RunResult("PeakDaySimulation", "ci", "http://127.0.0.1:1", java.time.Instant.EPOCH, 60,
                     RunEnvironment.capture("ci"), List.of(sample("guests", random, 500, 0), sample("health", random, 60, 0)),
-                    List.of(), Map.of(), null));
+                    List.of(), ServerFigures.NONE, null));
         }
         Calibration.Result r = Calibration.calibrate(runs, Tolerance.DEFAULT);
         assertThat(r.comparisons()).isEqualTo(12);

@@ -21,7 +21,7 @@ class RegressionGateTest {
 
     private static RunResult run(RequestStats... requests) {
         return new RunResult("PeakDaySimulation", "ci", "http://127.0.0.1:1", Instant.EPOCH, 60,
-                RunEnvironment.capture("ci"), List.of(requests), List.of(), Map.of(), null);
+                RunEnvironment.capture("ci"), List.of(requests), List.of(), ServerFigures.NONE, null);
     }
 
     private static List<Check> failed(List<Check> checks) {
@@ -159,7 +159,8 @@ class RegressionGateTest {
 
     private static RunResult withServer(RunResult r, List<Map<String, Object>> suspects) {
         return new RunResult(r.simulation(), r.profile(), r.target(), r.startedAt(), r.durationSeconds(),
-                r.environment(), r.requests(), r.budgets(), Map.of("queries", Map.of("nPlusOneSuspects", suspects)),
+                r.environment(), r.requests(), r.budgets(),
+                new ServerFigures(null, ResultFiles.MAPPER.valueToTree(Map.of("nPlusOneSuspects", suspects))),
                 r.capacity());
     }
 
@@ -246,7 +247,7 @@ class RegressionGateTest {
         assertThat(RunResult.Knee.of(levels.subList(1, 2)).describe()).startsWith("no level held every budget");
 
         RunResult result = new RunResult("Capacity", "ci", "http://127.0.0.1:1", java.time.Instant.EPOCH, 60, null,
-                List.of(), List.of(), java.util.Map.of(), levels);
+                List.of(), List.of(), ServerFigures.NONE, levels);
         ResultFiles.write(dir.resolve("capacity.json"), result);
         assertThat(Files.readString(dir.resolve("capacity.json"))).contains("\"capacityKnee\"");
         assertThat(ResultFiles.read(dir.resolve("capacity.json"))).isEqualTo(result); // read back, knee ignored

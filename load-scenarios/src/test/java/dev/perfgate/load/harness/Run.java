@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import dev.perfgate.harness.ExactResults;
 import dev.perfgate.harness.PerfgateRun;
+import dev.perfgate.reports.ServerFigures;
 
 /**
  * What the reference project adds around perfgate's harness (which records, judges and reports any simulation
@@ -84,10 +83,8 @@ public final class Run {
     public void after(PerfgateRun perfgate) {
         // the run's top statements are analyzed first (plan rules, verified index advice), after the load is over
         post("/api/admin/queries/analyze?top=10");
-        Map<String, Object> server = new LinkedHashMap<>();
-        server.put("metrics", service.getForReport("/api/performance/metrics"));
-        server.put("queries", service.getForReport("/api/performance/queries"));
-        perfgate.serverFigures(server);
+        perfgate.serverFigures(new ServerFigures(service.getForReport("/api/performance/metrics"),
+                service.getForReport("/api/performance/queries")));
         if (sut != null) {
             sut.close(); // a flight recording is written as the service exits
             Path recording = recording(perfgate);

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,14 +34,13 @@ final class ServiceClient {
         }
     }
 
-    /** Returns a GET's JSON body as a map for a results file, or the reason there is none. */
-    @SuppressWarnings("unchecked")
-    Map<String, Object> getForReport(String path) {
+    /** Returns a GET's JSON body for a results file, or {@code {"error": "..."}} saying why there is none. */
+    JsonNode getForReport(String path) {
         try {
             JsonNode body = get(path);
-            return body == null ? Map.of("error", "no 200 answer") : MAPPER.convertValue(body, Map.class);
+            return body != null ? body : MAPPER.createObjectNode().put("error", "no 200 answer");
         } catch (IllegalStateException e) {
-            return Map.of("error", e.getMessage());
+            return MAPPER.createObjectNode().put("error", e.getMessage());
         }
     }
 

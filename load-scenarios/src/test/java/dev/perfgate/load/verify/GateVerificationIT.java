@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import dev.perfgate.harness.RunVerdict;
@@ -59,13 +60,13 @@ class GateVerificationIT {
         assertThat(result.requests()).allSatisfy(r -> assertThat(r.ko()).as(r.name()).isZero());
         assertThat(result.requests()).filteredOn(r -> r.name().equals("client detail")).singleElement()
                 .satisfies(r -> assertThat(r.statementsMax()).isEqualTo(1));
-        assertThat(result.server()).containsKeys("metrics", "queries");
+        assertThat(result.server().metrics().has("error")).as("metrics read after the run").isFalse();
+        assertThat(result.server().queries().has("error")).as("query report read after the run").isFalse();
+        assertThat(result.server().metrics().path("schemaVersion").asInt()).isPositive();
         // the run's own top statements, analyzed by the service at the end of the run
-        @SuppressWarnings("unchecked")
-        Map<String, Object> analysis = (Map<String, Object>) ((Map<String, Object>) result.server().get("queries"))
-                .get("analysis");
+        JsonNode analysis = result.server().queries().get("analysis");
         assertThat(analysis).as("analysis of the run's top statements").isNotNull();
-        assertThat((List<?>) analysis.get("statements")).hasSize(10);
+        assertThat(analysis.get("statements").size()).isEqualTo(10);
         assertThat(run.resolve("junit.xml")).exists();
         assertThat(run.resolve("regression.html")).exists();
         assertThat(run.resolve("gatling").resolve("index.html")).exists();

@@ -15,6 +15,7 @@ import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.ResultFiles;
 import dev.perfgate.reports.RunEnvironment;
 import dev.perfgate.reports.RunResult;
+import dev.perfgate.reports.ServerFigures;
 
 /**
  * Runs made from a real result file (a PeakDaySimulation run of the reference service's ci profile, frozen as a test
@@ -44,7 +45,7 @@ final class HistoryFixtures {
         RunEnvironment env = new RunEnvironment(e.javaVersion(), e.javaVendor(), e.jvmName(), e.availableProcessors(),
                 e.maxHeapBytes(), e.osName(), e.osArch(), commit, false, e.profile(), at(run));
         return new RunResult(base.simulation(), base.profile(), base.target(), at(run), base.durationSeconds(), env,
-                requests, base.budgets(), Map.of(), null, base.validity(), base.schemaVersion());
+                requests, base.budgets(), ServerFigures.NONE, null, base.validity(), base.schemaVersion());
     }
 
     static Instant at(int run) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.perfgate.reports.RequestStats;
 import dev.perfgate.reports.RunResult;
+import dev.perfgate.reports.ServerFigures;
 
 /**
  * The trend site in a real headless browser: the pages load from disk without console errors, every chart holds
@@ -156,6 +157,6 @@ class TrendSiteTest {
                     s.histogram(), s.server(), s.injectorStalled()), 1.0));
         }
         return new RunResult(r.simulation(), r.profile(), r.target(), r.startedAt(), r.durationSeconds(),
-                r.environment(), requests, r.budgets(), Map.of(), null, r.validity(), r.schemaVersion());
+                r.environment(), requests, r.budgets(), ServerFigures.NONE, null, r.validity(), r.schemaVersion());
     }
 }
