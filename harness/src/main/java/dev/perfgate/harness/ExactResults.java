@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.gatling.http.response.Response;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 
 import dev.perfgate.reports.Quantiles;
 import dev.perfgate.reports.RequestStats;
@@ -82,33 +83,94 @@ public final class ExactResults {
         synchronized Summary summarize(long from, long to, Stalls stalls) {
             Summary s = new Summary();
             for (int i = 0; i < size; i++) {
-                if (start[i] < from || start[i] >= to) {
-                    continue;
-                }
-                s.received++;
-                if (ok[i]) {
-                    s.ok++;
-                } else {
-                    s.errors.merge("http_" + status[i], 1L, Long::sum);
-                }
-                if (statements[i] >= 0) {
-                    s.statements += statements[i];
-                    s.statementResponses++;
-                    s.statementsMax = Math.max(s.statementsMax, statements[i]);
-                }
-                if (stalls.overlaps(start[i], start[i] + latencyMs[i])) {
-                    s.stalled++;
-                    continue;
-                }
-                s.latency.recordValue(latencyMs[i]);
-                if (serverMicros[i] >= 0) {
-                    long server = Math.min(HIGHEST_MICROS, serverMicros[i]);
-                    s.server.recordValue(server);
-                    s.gapMicros.recordValue(Math.max(0, Math.min(HIGHEST_MICROS, latencyMs[i] * 1000L - server)));
+                if (start[i] >= from && start[i] < to) {
+                    judge(i, stalls, s);
                 }
             }
             return s;
         }
+
+        /**
+         * Writes the samples that started at or after {@code from} to the log as one interval histogram per kind and
+         * whole second ({@link #shareTags}), and returns what they add up to (attempts not yet counted).
+         */
+        synchronized Summary writeIntervals(long from, Stalls stalls, int index, HistogramLogWriter log) {
+            if (size >= 1 << 24) {
+                throw new IllegalStateException("more than 16.7 million answers to one request name in one injector");
+            }
+            long[] keys = new long[size]; // the start relative to 'from' in the high bits, the sample's index in the low 24
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (start[i] >= from) {
+                    keys[n++] = ((start[i] - from) << 24) | i;
+                }
+            }
+            Arrays.sort(keys, 0, n);
+            Summary total = new Summary();
+            Summary second = new Summary();
+            long current = Long.MIN_VALUE;
+            for (int k = 0; k < n; k++) {
+                int i = (int) (keys[k] & 0xFFFFFF);
+                long sec = Math.floorDiv(start[i], 1000);
+                if (sec != current) {
+                    flush(second, current, index, log, total);
+                    current = sec;
+                }
+                judge(i, stalls, second);
+            }
+            flush(second, current, index, log, total);
+            return total;
+        }
+
+        private static void flush(Summary second, long sec, int index, HistogramLogWriter log, Summary total) {
+            if (sec == Long.MIN_VALUE) {
+                return;
+            }
+            String[] tags = shareTags(index);
+            Histogram[] kinds = {second.latency, second.server, second.gapMicros};
+            for (int k = 0; k < kinds.length; k++) {
+                if (kinds[k].getTotalCount() > 0) {
+                    kinds[k].setTag(tags[k]);
+                    log.outputIntervalHistogram(sec, sec + 1, kinds[k], k == 0 ? 1.0 : 1000.0);
+                }
+            }
+            total.add(second);
+            second.clear();
+        }
+
+        /** Adds sample i to the summary: counted always, timed unless the load generator stalled while it was out. */
+        private void judge(int i, Stalls stalls, Summary s) {
+            s.received++;
+            if (ok[i]) {
+                s.ok++;
+            } else {
+                s.errors.merge("http_" + status[i], 1L, Long::sum);
+            }
+            if (statements[i] >= 0) {
+                s.statements += statements[i];
+                s.statementResponses++;
+                s.statementsMax = Math.max(s.statementsMax, statements[i]);
+            }
+            if (stalls.overlaps(start[i], start[i] + latencyMs[i])) {
+                s.stalled++;
+                return;
+            }
+            s.latency.recordValue(latencyMs[i]);
+            if (serverMicros[i] >= 0) {
+                long server = Math.min(HIGHEST_MICROS, serverMicros[i]);
+                s.server.recordValue(server);
+                s.gapMicros.recordValue(Math.max(0, Math.min(HIGHEST_MICROS, latencyMs[i] * 1000L - server)));
+            }
+        }
+    }
+
+    /**
+     * The tags of a request's interval histograms in an injector's log: client latency in ms ({@code c.N}), the
+     * service's own time in µs ({@code s.N}) and the client-minus-server gap in µs ({@code g.N}), N being the
+     * request's index in the injector's share file (request names hold spaces, which a log's tags cannot).
+     */
+    static String[] shareTags(int index) {
+        return new String[] {"c." + index, "s." + index, "g." + index};
     }
 
     /** The stall windows of the load generator, for excluding the answers that were in flight during one. */
@@ -133,8 +195,11 @@ public final class ExactResults {
         }
     }
 
-    /** What the samples of a request name add up to. */
-    private static final class Summary {
+    /**
+     * What the samples of a request name add up to: made from this JVM's samples, or from the counts and interval
+     * histograms of several injectors' shares added together ({@link InjectorMerge}) — the same stats either way.
+     */
+    static final class Summary {
         final Histogram latency = new Histogram(HIGHEST_MS, 3);
         final Histogram server = new Histogram(HIGHEST_MICROS, 3);
         final Histogram gapMicros = new Histogram(HIGHEST_MICROS, 3);
@@ -146,6 +211,60 @@ public final class ExactResults {
         long statements;
         long statementResponses;
         long statementsMax = -1;
+
+        /** Adds another summary of the same request: HdrHistograms of one configuration add without loss. */
+        void add(Summary o) {
+            latency.add(o.latency);
+            server.add(o.server);
+            gapMicros.add(o.gapMicros);
+            o.errors.forEach((cause, n) -> errors.merge(cause, n, Long::sum));
+            attempts += o.attempts;
+            received += o.received;
+            ok += o.ok;
+            stalled += o.stalled;
+            statements += o.statements;
+            statementResponses += o.statementResponses;
+            statementsMax = Math.max(statementsMax, o.statementsMax);
+        }
+
+        void clear() {
+            latency.reset();
+            server.reset();
+            gapMicros.reset();
+            errors.clear();
+            attempts = received = ok = stalled = statements = statementResponses = 0;
+            statementsMax = -1;
+        }
+
+        /** Returns the counts as an injector's share file keeps them (its histograms go to the interval log). */
+        InjectorShare.Counts counts(String name) {
+            return new InjectorShare.Counts(name, attempts, received, ok, new TreeMap<>(errors), stalled, statements,
+                    statementResponses, statementsMax);
+        }
+
+        /** Returns a summary with these counts and empty histograms, to add a share's intervals to. */
+        static Summary of(InjectorShare.Counts c) {
+            Summary s = new Summary();
+            s.attempts = c.attempts();
+            s.received = c.received();
+            s.ok = c.ok();
+            s.errors.putAll(c.errors());
+            s.stalled = c.stalled();
+            s.statements = c.statements();
+            s.statementResponses = c.statementResponses();
+            s.statementsMax = c.statementsMax();
+            return s;
+        }
+
+        /** Adds an interval histogram of the kind its tag names ({@link #shareTags}). */
+        void addInterval(char kind, Histogram h) {
+            switch (kind) {
+                case 'c' -> latency.add(h);
+                case 's' -> server.add(h);
+                case 'g' -> gapMicros.add(h);
+                default -> throw new IllegalArgumentException("unknown interval kind " + kind);
+            }
+        }
 
         RequestStats toStats(String name, String tier, double seconds) {
             long noResponse = Math.max(0, attempts - received);
@@ -293,6 +412,30 @@ public final class ExactResults {
             s.attempts = s.received + Math.max(0, samples.attempts.sum() - samples.received());
             return s.toStats(e.getKey(), tier(tiers, e.getKey()), span);
         }).toList();
+    }
+
+    /**
+     * Writes this JVM's share of the run for a merge ({@link InjectorShare}): every request name's judged answers —
+     * sent from {@code warmUpMillis} after the first request on, stalled ones excluded, exactly those
+     * {@link #snapshot} judges — to the HdrHistogram interval log, and returns their counts in name order (a count's
+     * position is the index in its histograms' tags).
+     */
+    static List<InjectorShare.Counts> writeShare(HistogramLogWriter log, Stalls stalls, long warmUpMillis) {
+        long from = judgedFromMillis(warmUpMillis);
+        List<InjectorShare.Counts> out = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<String, Samples> e : new TreeMap<>(RUN).entrySet()) {
+            Samples samples = e.getValue();
+            Summary s = samples.writeIntervals(from, stalls, index++, log);
+            s.attempts = s.received + Math.max(0, samples.attempts.sum() - samples.received());
+            out.add(s.counts(e.getKey()));
+        }
+        return out;
+    }
+
+    /** Returns the epoch millisecond from which requests are judged (the first one's plus the warm-up), or -1. */
+    static long judgedFromMillis(long warmUpMillis) {
+        return FIRST.get() == Long.MAX_VALUE ? -1 : FIRST.get() + Math.max(0, warmUpMillis);
     }
 
     /** Returns the results of the requests sent in whole seconds [from, to) (epoch ms). */

@@ -31,6 +31,8 @@ public final class InjectorHealth implements AutoCloseable {
     private double machineCpuSum;
     private long cpuSamples;
     private volatile List<ProcessHandle> service;
+    /** The run's other injectors on this machine (with their trees): their CPU is load generation, not other work. */
+    private volatile List<ProcessHandle> otherInjectors = List.of();
     private long serviceTicks = -1;
     private long serviceTicksAt;
     private double foreignCpuSum;
@@ -97,15 +99,39 @@ public final class InjectorHealth implements AutoCloseable {
         this.service = processes;
     }
 
-    /** Returns the service tree's share of the whole machine since the last call, or -1 when unknown. */
+    /** Returns whether the service's process was declared (its CPU, and other injectors', is then not other work). */
+    public boolean serviceDeclared() {
+        return service != null;
+    }
+
+    /**
+     * Declares the run's other injectors on this machine ({@code -Dinjectors=N}): for injector 0 the ones it started,
+     * for the others injector 0 (whose tree holds the service and every injector). This JVM itself is never counted
+     * twice.
+     */
+    public void otherInjectors(List<ProcessHandle> processes) {
+        this.otherInjectors = List.copyOf(processes);
+    }
+
+    /**
+     * Returns the share of the whole machine that the service's and the other injectors' trees used since the last
+     * call, or -1 when the service's process is unknown.
+     */
     private double serviceShare(long nowNanos) {
         List<ProcessHandle> s = service;
         if (s == null) {
             return -1;
         }
+        long self = ProcessHandle.current().pid();
+        java.util.Set<Long> seen = new java.util.HashSet<>(List.of(self));
         long ticks = 0;
-        for (ProcessHandle p : s) {
-            ticks += ticks(p) + p.descendants().mapToLong(InjectorHealth::ticks).sum();
+        for (ProcessHandle root : concat(s, otherInjectors)) {
+            for (ProcessHandle p : (Iterable<ProcessHandle>) java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(root), root.descendants())::iterator) {
+                if (seen.add(p.pid())) {
+                    ticks += ticks(p);
+                }
+            }
         }
         double share = -1;
         if (serviceTicks >= 0 && ticks >= serviceTicks) {
@@ -115,6 +141,12 @@ public final class InjectorHealth implements AutoCloseable {
         serviceTicks = ticks;
         serviceTicksAt = nowNanos;
         return share;
+    }
+
+    private static List<ProcessHandle> concat(List<ProcessHandle> a, List<ProcessHandle> b) {
+        List<ProcessHandle> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** Returns a process's user + system CPU time in clock ticks (1/100 s on Linux), 0 where /proc is absent. */

@@ -57,6 +57,12 @@ public final class PerfgateRun {
     private volatile String flameGraph;
     /** A capacity run's judged levels, drawn on the regression page; null for other runs. */
     private volatile List<RunResult.CapacityLevel> capacityLevels;
+    /** Where this run's injector shares are written and merged from. */
+    private final Path sharesDir;
+    /** The run's other injectors, when it has some; null for a run of this JVM alone. */
+    private final Injectors injectors;
+    /** Wall time of the judged run, all injectors together (set when it is judged). */
+    private volatile double spanSeconds;
 
     PerfgateRun(String simulation, String gatlingName, HarnessSettings settings) {
         this.simulation = simulation;
@@ -66,6 +72,13 @@ public final class PerfgateRun {
         this.runDir = settings.runDir() != null ? settings.runDir()
                 : settings.runsDir().resolve(STAMP.format(Instant.now()) + "-" + simulation);
         this.health = InjectorHealth.start(budgets.validity().stallMs());
+        HarnessSettings.Injection injection = settings.injection();
+        this.sharesDir = injection.dir() != null ? injection.dir()
+                : injection.shared() ? runDir.resolve("injectors") : runDir;
+        this.injectors = injection.shared() ? new Injectors(injection, sharesDir) : null;
+        if (injection.coordinatorPid() >= 0) { // injector 0's tree holds the service and every other injector
+            ProcessHandle.of(injection.coordinatorPid()).ifPresent(p -> health.service(List.of(p)));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::judge, "perfgate-verdict"));
     }
 
@@ -89,12 +102,56 @@ public final class PerfgateRun {
         return runDir;
     }
 
-    /** Forgets everything recorded so far: warm-up traffic sent before this is not part of the run. */
+    /**
+     * Forgets everything recorded so far: warm-up traffic sent before this is not part of the run. In a run of
+     * several injectors ({@code -Dinjectors=N}) this is also where their loads start together: injector 0 starts the
+     * others here (aimed at the {@link #target} named before this call) and every injector returns at one instant,
+     * so call it last in the simulation's {@code before()}.
+     */
     public void restart() {
+        if (injectors != null) {
+            injectors.startTogether(target, health.serviceDeclared());
+            health.otherInjectors(injectors.processes());
+        }
         ExactResults.reset();
         health.reset();
         startedAt = Instant.now();
     }
+
+    /** Returns how many injectors share this run's load (1 unless {@code -Dinjectors=N}). */
+    public int injectors() {
+        return settings.injection().count();
+    }
+
+    /**
+     * Returns this injector's share of an arrival rate (sessions per second): the rate divided by the number of
+     * injectors, so that together they inject what the simulation asks for.
+     */
+    public double share(double ratePerSecond) {
+        return ratePerSecond / injectors();
+    }
+
+    /**
+     * Returns this injector's share of a number of concurrent users: whole users, spread so that the shares add up
+     * to the total (3 over 2 injectors: 1 and 2). A share may be 0.
+     */
+    public int share(int users) {
+        return (users + settings.injection().index()) / injectors();
+    }
+
+    /**
+     * In a run of several injectors, injector 0 waits here for the others to finish their load (up to
+     * {@code perfgate.injectorWaitSeconds}): call it in {@code after()} before stopping a service the others still
+     * load or reading its figures. Returns at once in a run of one injector and in the others.
+     */
+    public void awaitInjectors() {
+        if (injectors != null && settings.injection().judges()) {
+            late = injectors.awaitOthers();
+        }
+    }
+
+    /** Injectors still running when injector 0 stopped waiting (then stopped): named, and the run has no verdict. */
+    private volatile List<Integer> late;
 
     /** Names the service under load in the results (default: the scheme, host and port the requests went to). */
     public void target(String url) {
@@ -112,6 +169,10 @@ public final class PerfgateRun {
 
     /** Makes this a capacity run: budgets are judged per level by the evaluator instead of over the whole run. */
     public void capacity(Function<ExactResults.Stalls, List<RunResult.CapacityLevel>> evaluator) {
+        if (injectors != null) {
+            throw new IllegalStateException("perfgate.injectors is " + injectors() + ": a capacity run judges its"
+                    + " levels while it runs, from one injector's answers; run it with one injector");
+        }
         this.capacity = evaluator;
     }
 
@@ -149,6 +210,14 @@ public final class PerfgateRun {
     /** The shutdown hook: results, gate, confirmation, summary, exit status. */
     private void judge() {
         try {
+            if (!settings.injection().judges()) {
+                writeShare(ExactResults.Stalls.of(health.stalls()));
+                System.out.println("perfgate: injector " + settings.injection().index() + " of " + injectors()
+                        + " wrote its share to " + sharesDir + "; injector 0 merges and judges");
+                System.out.flush();
+                Runtime.getRuntime().halt(0);
+                return;
+            }
             Judged judged = evaluate();
             if (judged == null) {
                 Runtime.getRuntime().halt(2); // nothing to judge: said why; never a pass
@@ -167,11 +236,24 @@ public final class PerfgateRun {
 
     /** Computes and writes the results and the first verdict; null when there is nothing to judge (said why). */
     private Judged evaluate() {
-        long first = ExactResults.firstRequestMillis();
         ExactResults.Stalls stalls = ExactResults.Stalls.of(health.stalls());
-        health.close();
-        List<RequestStats> requests = ExactResults.snapshot(budgets.requests(), stalls,
-                Math.round(budgets.warmUpSeconds() * 1000));
+        writeShare(stalls);
+        if (injectors != null) {
+            awaitInjectors();
+            if (late != null && !late.isEmpty()) {
+                throw new IllegalStateException("injector(s) " + late + " had not finished "
+                        + settings.injection().waitSeconds() + " s after injector 0's load ended"
+                        + " (perfgate.injectorWaitSeconds) and were stopped: late, so no merge and no verdict");
+            }
+        }
+        InjectorMerge.Merged merged = InjectorMerge.merge(sharesDir, simulation, settings.profile(), injectors(),
+                settings.injection().maxSkewMs(), budgets.requests());
+        if (injectors != null) {
+            System.out.println("perfgate: merged " + injectors() + " injectors' shares from " + sharesDir + " ("
+                    + InjectorMerge.describe(merged) + ")");
+        }
+        List<RequestStats> requests = merged.requests();
+        spanSeconds = merged.spanSeconds();
         String where = !target.isEmpty() ? target : String.join(", ", new TreeSet<>(targets));
         if (requests.stream().mapToLong(r -> r.count() - r.errorsByCause().getOrDefault("no_response", 0L)).sum() == 0) {
             System.err.println("perfgate: " + simulation + ": the target " + (where.isEmpty() ? "" : where + " ")
@@ -189,11 +271,9 @@ public final class PerfgateRun {
         List<RunResult.CapacityLevel> levels = capacity == null ? null : capacity.apply(stalls);
         capacityLevels = levels;
         writeFlameGraph();
-        RunValidity validity = health.validity(first + Math.round(budgets.warmUpSeconds() * 1000),
-                ExactResults.lastResponseMillis(), budgets.validity(),
-                requests.stream().mapToLong(RequestStats::injectorStalled).sum());
+        RunValidity validity = merged.validity();
         List<Check> budgetChecks = levels == null ? budgets.check(requests) : capacityChecks(levels);
-        RunResult result = new RunResult(simulation, settings.profile(), where, startedAt, ExactResults.spanSeconds(),
+        RunResult result = new RunResult(simulation, settings.profile(), where, startedAt, spanSeconds,
                 RunEnvironment.capture(settings.profile(), Path.of("").toAbsolutePath()), requests, budgetChecks,
                 server == null ? ServerFigures.NONE : server, levels, validity, RunResult.SCHEMA_VERSION);
         ResultFiles.write(runDir.resolve("results.json"), result);
@@ -228,6 +308,18 @@ public final class PerfgateRun {
         new RunVerdict(simulation, Confirmation.outcome(judged), judged, validity, runDir.toString(), null)
                 .write(runDir);
         return new Judged(judged, validity, baselineNote);
+    }
+
+    /**
+     * Writes this JVM's share of the run ({@link InjectorShare}) where the merge reads it: its judged answers, and its
+     * validity measured over its own judged window.
+     */
+    private void writeShare(ExactResults.Stalls stalls) {
+        health.close();
+        long warmUp = Math.round(budgets.warmUpSeconds() * 1000);
+        InjectorShare.write(sharesDir, simulation, settings.profile(), settings.injection().index(), injectors(),
+                excluded -> health.validity(ExactResults.judgedFromMillis(warmUp), ExactResults.lastResponseMillis(),
+                        budgets.validity(), excluded), stalls, warmUp);
     }
 
     /** Writes the flame graph of the service's recording, if one was handed over; a bad file is reported, not fatal. */
@@ -303,7 +395,7 @@ public final class PerfgateRun {
         String title = simulation + " (" + settings.profile() + ")";
         Calibration.Result calibration = Calibration.read(settings.baselineDir().resolve("calibration-"
                 + settings.profile() + ".json"));
-        ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, ExactResults.spanSeconds());
+        ResultFiles.writeJUnit(runDir.resolve("junit.xml"), simulation, checks, spanSeconds);
         ResultFiles.writeRegressionPage(runDir.resolve("regression.html"), new ResultFiles.Page(title, checks,
                 gatlingLink, validity, notes, calibration, trendsPage == null ? null : trendsPage.toUri().toString(),
                 flameGraph, capacityLevels));

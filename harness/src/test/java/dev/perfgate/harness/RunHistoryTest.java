@@ -23,7 +23,7 @@ class RunHistoryTest {
     private static HarnessSettings settings(Path dir, String history, Path confirmationOf) {
         return new HarnessSettings("ci", dev.perfgate.reports.BaselinePolicy.COMPARE, dir.resolve("budgets.yaml"), dir.resolve("baselines"),
                 dir.resolve("runs"), dir.resolve("gatling"), true, confirmationOf, null, "s", dir.resolve("runs"),
-                history, dir.resolve("trends"));
+                history, dir.resolve("trends"), HarnessSettings.Injection.ALONE);
     }
 
     @Test

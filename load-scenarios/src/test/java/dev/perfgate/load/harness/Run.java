@@ -81,6 +81,7 @@ public final class Run {
 
     /** Hands the service's own figures to the harness and stops the service. */
     public void after(PerfgateRun perfgate) {
+        perfgate.awaitInjectors(); // other injectors may still be loading the service this JVM started
         // the run's top statements are analyzed first (plan rules, verified index advice), after the load is over
         post("/api/admin/queries/analyze?top=10");
         perfgate.serverFigures(new ServerFigures(service.getForReport("/api/performance/metrics"),

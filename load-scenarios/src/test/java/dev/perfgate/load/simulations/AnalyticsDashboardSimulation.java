@@ -12,7 +12,8 @@ public class AnalyticsDashboardSimulation extends PerfgateSimulation {
     @Override
     protected List<PopulationBuilder> populations() {
         return List.of(scenario("analytics dashboard").exec(journeys.analyticsDashboard())
-                .injectClosed(constantConcurrentUsers(settings.profile().analysts()).during(settings.profile().analyticsDuration())),
+                .injectClosed(constantConcurrentUsers(users(settings.profile().analysts()))
+                        .during(settings.profile().analyticsDuration())),
                 monitor());
     }
 }

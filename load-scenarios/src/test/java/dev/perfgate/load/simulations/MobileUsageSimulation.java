@@ -15,7 +15,7 @@ public class MobileUsageSimulation extends PerfgateSimulation {
     @Override
     protected List<PopulationBuilder> populations() {
         return List.of(scenario("mobile usage").exec(journeys.mobileUsage())
-                .injectOpen(constantUsersPerSec(settings.profile().mobileSessionsPerSecond())
+                .injectOpen(constantUsersPerSec(rate(settings.profile().mobileSessionsPerSecond()))
                         .during(settings.profile().mobileDuration()).randomized()),
                 monitor());
     }

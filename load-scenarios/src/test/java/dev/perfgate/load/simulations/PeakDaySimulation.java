@@ -18,13 +18,15 @@ public class PeakDaySimulation extends PerfgateSimulation {
         var p = settings.profile();
         return List.of(
                 scenario("wedding planning").exec(journeys.weddingPlanning())
-                        .injectClosed(constantConcurrentUsers(p.planners()).during(p.planningDuration())),
+                        .injectClosed(constantConcurrentUsers(users(p.planners())).during(p.planningDuration())),
                 scenario("vendor management").exec(journeys.vendorManagement())
-                        .injectOpen(constantUsersPerSec(p.vendorSessionsPerSecond()).during(p.vendorDuration()).randomized()),
+                        .injectOpen(constantUsersPerSec(rate(p.vendorSessionsPerSecond())).during(p.vendorDuration())
+                                .randomized()),
                 scenario("mobile usage").exec(journeys.mobileUsage())
-                        .injectOpen(constantUsersPerSec(p.mobileSessionsPerSecond()).during(p.mobileDuration()).randomized()),
+                        .injectOpen(constantUsersPerSec(rate(p.mobileSessionsPerSecond())).during(p.mobileDuration())
+                                .randomized()),
                 scenario("analytics dashboard").exec(journeys.analyticsDashboard())
-                        .injectClosed(constantConcurrentUsers(p.analysts()).during(p.analyticsDuration())),
+                        .injectClosed(constantConcurrentUsers(users(p.analysts())).during(p.analyticsDuration())),
                 monitor());
     }
 }

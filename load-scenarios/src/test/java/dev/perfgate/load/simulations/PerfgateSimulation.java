@@ -68,7 +68,18 @@ public abstract class PerfgateSimulation extends Simulation {
     /** Returns the load balancer's health probe, once a second for the whole run (open: it does not wait). */
     protected PopulationBuilder monitor() {
         return io.gatling.javaapi.core.CoreDsl.scenario("monitor").exec(journeys.monitor())
-                .injectOpen(io.gatling.javaapi.core.CoreDsl.constantUsersPerSec(1).during(settings.profile().longest()));
+                .injectOpen(io.gatling.javaapi.core.CoreDsl.constantUsersPerSec(rate(1))
+                        .during(settings.profile().longest()));
+    }
+
+    /** Returns this injector's share of a closed scenario's users ({@code -Dinjectors=N} splits the load). */
+    protected int users(int total) {
+        return perfgate.share(total);
+    }
+
+    /** Returns this injector's share of an open scenario's arrival rate. */
+    protected double rate(double total) {
+        return perfgate.share(total);
     }
 
     @Override

@@ -15,7 +15,7 @@ public class VendorManagementSimulation extends PerfgateSimulation {
     @Override
     protected List<PopulationBuilder> populations() {
         return List.of(scenario("vendor management").exec(journeys.vendorManagement())
-                .injectOpen(constantUsersPerSec(settings.profile().vendorSessionsPerSecond())
+                .injectOpen(constantUsersPerSec(rate(settings.profile().vendorSessionsPerSecond()))
                         .during(settings.profile().vendorDuration()).randomized()),
                 monitor());
     }

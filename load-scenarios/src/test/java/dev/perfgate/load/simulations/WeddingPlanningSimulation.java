@@ -15,7 +15,8 @@ public class WeddingPlanningSimulation extends PerfgateSimulation {
     @Override
     protected List<PopulationBuilder> populations() {
         return List.of(scenario("wedding planning").exec(journeys.weddingPlanning())
-                .injectClosed(constantConcurrentUsers(settings.profile().planners()).during(settings.profile().planningDuration())),
+                .injectClosed(constantConcurrentUsers(users(settings.profile().planners()))
+                        .during(settings.profile().planningDuration())),
                 monitor());
     }
 }

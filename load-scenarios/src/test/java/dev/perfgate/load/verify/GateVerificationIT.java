@@ -78,6 +78,45 @@ class GateVerificationIT {
     }
 
     @Test
+    void twoInjectors_oneVerdict_countsAreTheirSums_percentilesThoseOfTheUnion() throws IOException {
+        Path run = latestRun("smoke-injectors");
+        RunResult result = ResultFiles.read(run.resolve("results.json"));
+        Path shares = run.resolve("injectors");
+        java.util.Map<String, Long> sent = new java.util.TreeMap<>();
+        java.util.Map<String, org.HdrHistogram.Histogram> union = new java.util.TreeMap<>();
+        for (int i = 0; i < 2; i++) {
+            dev.perfgate.harness.InjectorShare share = ResultFiles.readJson(
+                    dev.perfgate.harness.InjectorShare.json(shares, i), dev.perfgate.harness.InjectorShare.class);
+            assertThat(share.injectors()).isEqualTo(2);
+            assertThat(share.requests()).as("injector " + i + " sent requests").isNotEmpty();
+            List<String> names = share.requests().stream().map(dev.perfgate.harness.InjectorShare.Counts::name)
+                    .toList();
+            share.requests().forEach(c -> sent.merge(c.name(), c.attempts(), Long::sum));
+            try (var reader = new org.HdrHistogram.HistogramLogReader(
+                    dev.perfgate.harness.InjectorShare.log(shares, i).toFile())) {
+                org.HdrHistogram.EncodableHistogram h;
+                while ((h = reader.nextIntervalHistogram()) != null) {
+                    if (h.getTag().startsWith("c.")) {
+                        union.computeIfAbsent(names.get(Integer.parseInt(h.getTag().substring(2))),
+                                n -> new org.HdrHistogram.Histogram(3_600_000L, 3))
+                                .add((org.HdrHistogram.Histogram) h);
+                    }
+                }
+            }
+        }
+        assertThat(result.requests()).extracting(RequestStats::name).containsExactlyElementsOf(sent.keySet());
+        for (RequestStats r : result.requests()) {
+            assertThat(r.count()).as(r.name() + " count").isEqualTo(sent.get(r.name()));
+            org.HdrHistogram.Histogram all = union.get(r.name());
+            assertThat(r.histogram()).as(r.name()).isEqualTo(dev.perfgate.reports.Quantiles.encode(all));
+            assertThat(r.p95Ms()).as(r.name() + " p95").isEqualTo((double) all.getValueAtPercentile(95));
+            assertThat(r.p99Ms()).as(r.name() + " p99").isEqualTo((double) all.getValueAtPercentile(99));
+        }
+        assertThat(result.requests()).allSatisfy(r -> assertThat(r.ko()).as(r.name()).isZero());
+        assertThat(RunVerdict.read(run).outcome()).isEqualTo(Confirmation.Outcome.PASS);
+    }
+
+    @Test
     void unchangedRun_passesAgainstItsFreshBaseline() throws IOException {
         String junit = Files.readString(latestRun("smoke-compare").resolve("junit.xml"));
         assertThat(junit).contains("failures=\"0\"").contains("PeakDaySimulation.regression");
