@@ -40,7 +40,8 @@ public record Settings(Profile profile, Optional<URI> target, Set<String> regres
         Set<String> regress = Set.of(System.getProperty("perfgate.regress", "").split(",")).stream()
                 .map(String::strip).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
         Path root = Path.of(System.getProperty("perfgate.root", "..")).toAbsolutePath().normalize();
-        if (!Files.isDirectory(root.resolve("system-under-test"))) {
+        // the checkout is needed to start the service; against a target (an injector pod) there may be none
+        if (target.isEmpty() && !Files.isDirectory(root.resolve("system-under-test"))) {
             throw new IllegalArgumentException("perfgate.root was \"" + root + "\", must be the perfgate checkout");
         }
         Map<String, String> sutEnv = new java.util.LinkedHashMap<>();
