@@ -109,6 +109,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
     }
 
+    /**
+     * Returns the server's postmaster process while it runs (its backends are its children), read from its pid file;
+     * empty when it is stopped or the file cannot be read. A load harness declares it as part of the service.
+     */
+    public java.util.Optional<ProcessHandle> process() {
+        try {
+            String pid = Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().strip();
+            return ProcessHandle.of(Long.parseLong(pid));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Returns the TCP port the server listens on (127.0.0.1 only). */
     public int port() {
         return port;

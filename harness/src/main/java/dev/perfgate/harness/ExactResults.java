@@ -33,8 +33,8 @@ import dev.perfgate.reports.RequestStats;
  * shows as the cause {@code no_response}.
  */
 public final class ExactResults {
-    private static final long HIGHEST_MS = 3_600_000L;
-    private static final long HIGHEST_MICROS = HIGHEST_MS * 1000;
+    static final long HIGHEST_MS = 3_600_000L;
+    static final long HIGHEST_MICROS = HIGHEST_MS * 1000;
     private static final ConcurrentHashMap<String, Samples> RUN = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<Long, ConcurrentHashMap<String, LongAdder>> ATTEMPTS_BY_SECOND =
             new ConcurrentHashMap<>();
@@ -80,8 +80,8 @@ public final class ExactResults {
         }
 
         /** Returns the stats of the samples that started in [from, to) epoch ms, stalled ones excluded. */
-        synchronized Summary summarize(long from, long to, Stalls stalls) {
-            Summary s = new Summary();
+        synchronized AnswerSummary summarize(long from, long to, Stalls stalls) {
+            AnswerSummary s = new AnswerSummary();
             for (int i = 0; i < size; i++) {
                 if (start[i] >= from && start[i] < to) {
                     judge(i, stalls, s);
@@ -92,13 +92,13 @@ public final class ExactResults {
 
         /**
          * Writes the samples that started at or after {@code from} to the log as one interval histogram per kind and
-         * whole second ({@link #shareTags}), and returns what they add up to (attempts not yet counted).
+         * whole second ({@link InjectorShare#tags}), and returns what they add up to (attempts not yet counted).
          */
-        synchronized Summary writeIntervals(long from, Stalls stalls, int index, HistogramLogWriter log) {
+        synchronized AnswerSummary writeIntervals(long from, Stalls stalls, int index, HistogramLogWriter log) {
             if (size >= 1 << 24) {
                 throw new IllegalStateException("more than 16.7 million answers to one request name in one injector");
             }
-            long[] keys = new long[size]; // the start relative to 'from' in the high bits, the sample's index in the low 24
+            long[] keys = new long[size]; // start relative to 'from' in the high bits, the sample's index in the low 24
             int n = 0;
             for (int i = 0; i < size; i++) {
                 if (start[i] >= from) {
@@ -106,8 +106,8 @@ public final class ExactResults {
                 }
             }
             Arrays.sort(keys, 0, n);
-            Summary total = new Summary();
-            Summary second = new Summary();
+            AnswerSummary total = new AnswerSummary();
+            AnswerSummary second = new AnswerSummary();
             long current = Long.MIN_VALUE;
             for (int k = 0; k < n; k++) {
                 int i = (int) (keys[k] & 0xFFFFFF);
@@ -122,11 +122,12 @@ public final class ExactResults {
             return total;
         }
 
-        private static void flush(Summary second, long sec, int index, HistogramLogWriter log, Summary total) {
+        private static void flush(AnswerSummary second, long sec, int index, HistogramLogWriter log,
+                                  AnswerSummary total) {
             if (sec == Long.MIN_VALUE) {
                 return;
             }
-            String[] tags = shareTags(index);
+            String[] tags = InjectorShare.tags(index);
             Histogram[] kinds = {second.latency, second.server, second.gapMicros};
             for (int k = 0; k < kinds.length; k++) {
                 if (kinds[k].getTotalCount() > 0) {
@@ -139,7 +140,7 @@ public final class ExactResults {
         }
 
         /** Adds sample i to the summary: counted always, timed unless the load generator stalled while it was out. */
-        private void judge(int i, Stalls stalls, Summary s) {
+        private void judge(int i, Stalls stalls, AnswerSummary s) {
             s.received++;
             if (ok[i]) {
                 s.ok++;
@@ -164,15 +165,6 @@ public final class ExactResults {
         }
     }
 
-    /**
-     * The tags of a request's interval histograms in an injector's log: client latency in ms ({@code c.N}), the
-     * service's own time in µs ({@code s.N}) and the client-minus-server gap in µs ({@code g.N}), N being the
-     * request's index in the injector's share file (request names hold spaces, which a log's tags cannot).
-     */
-    static String[] shareTags(int index) {
-        return new String[] {"c." + index, "s." + index, "g." + index};
-    }
-
     /** The stall windows of the load generator, for excluding the answers that were in flight during one. */
     public record Stalls(long[] starts, long[] ends) {
         /** Returns the stalls as sorted windows. */
@@ -192,106 +184,6 @@ public final class ExactResults {
                 }
             }
             return false;
-        }
-    }
-
-    /**
-     * What the samples of a request name add up to: made from this JVM's samples, or from the counts and interval
-     * histograms of several injectors' shares added together ({@link InjectorMerge}) — the same stats either way.
-     */
-    static final class Summary {
-        final Histogram latency = new Histogram(HIGHEST_MS, 3);
-        final Histogram server = new Histogram(HIGHEST_MICROS, 3);
-        final Histogram gapMicros = new Histogram(HIGHEST_MICROS, 3);
-        final Map<String, Long> errors = new TreeMap<>();
-        long attempts;
-        long received;
-        long ok;
-        long stalled;
-        long statements;
-        long statementResponses;
-        long statementsMax = -1;
-
-        /** Adds another summary of the same request: HdrHistograms of one configuration add without loss. */
-        void add(Summary o) {
-            latency.add(o.latency);
-            server.add(o.server);
-            gapMicros.add(o.gapMicros);
-            o.errors.forEach((cause, n) -> errors.merge(cause, n, Long::sum));
-            attempts += o.attempts;
-            received += o.received;
-            ok += o.ok;
-            stalled += o.stalled;
-            statements += o.statements;
-            statementResponses += o.statementResponses;
-            statementsMax = Math.max(statementsMax, o.statementsMax);
-        }
-
-        void clear() {
-            latency.reset();
-            server.reset();
-            gapMicros.reset();
-            errors.clear();
-            attempts = received = ok = stalled = statements = statementResponses = 0;
-            statementsMax = -1;
-        }
-
-        /** Returns the counts as an injector's share file keeps them (its histograms go to the interval log). */
-        InjectorShare.Counts counts(String name) {
-            return new InjectorShare.Counts(name, attempts, received, ok, new TreeMap<>(errors), stalled, statements,
-                    statementResponses, statementsMax);
-        }
-
-        /** Returns a summary with these counts and empty histograms, to add a share's intervals to. */
-        static Summary of(InjectorShare.Counts c) {
-            Summary s = new Summary();
-            s.attempts = c.attempts();
-            s.received = c.received();
-            s.ok = c.ok();
-            s.errors.putAll(c.errors());
-            s.stalled = c.stalled();
-            s.statements = c.statements();
-            s.statementResponses = c.statementResponses();
-            s.statementsMax = c.statementsMax();
-            return s;
-        }
-
-        /** Adds an interval histogram of the kind its tag names ({@link #shareTags}). */
-        void addInterval(char kind, Histogram h) {
-            switch (kind) {
-                case 'c' -> latency.add(h);
-                case 's' -> server.add(h);
-                case 'g' -> gapMicros.add(h);
-                default -> throw new IllegalArgumentException("unknown interval kind " + kind);
-            }
-        }
-
-        RequestStats toStats(String name, String tier, double seconds) {
-            long noResponse = Math.max(0, attempts - received);
-            Map<String, Long> causes = new LinkedHashMap<>(errors);
-            if (noResponse > 0) {
-                causes.put("no_response", noResponse);
-            }
-            long count = received + noResponse;
-            Histogram h = latency;
-            boolean any = h.getTotalCount() > 0;
-            RequestStats.ServerTime serverTime = server.getTotalCount() == 0 ? null : new RequestStats.ServerTime(
-                    server.getTotalCount(), ms(server, 50), ms(server, 95), ms(server, 99),
-                    server.getMaxValue() / 1000.0, ms(gapMicros, 50), ms(gapMicros, 99), gapMicros.getMaxValue() / 1000.0,
-                    Quantiles.encode(server));
-            return new RequestStats(name, tier, count, ok, count - ok, causes, any ? h.getMinValue() : 0, pct(50),
-                    pct(75), pct(95), pct(99), pct(99.9), any ? h.getMaxValue() : 0,
-                    any ? Math.round(h.getMean() * 100) / 100.0 : 0, count / Math.max(seconds, 0.001),
-                    statementResponses == 0 ? -1 : Math.round(100.0 * statements / statementResponses) / 100.0,
-                    statementsMax, any ? Quantiles.encode(h) : null, serverTime, stalled);
-        }
-
-        private static double ms(Histogram micros, double percentile) {
-            return Math.round(micros.getValueAtPercentile(percentile)) / 1000.0;
-        }
-
-        private double pct(double percentile) {
-            return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile);
         }
     }
 
@@ -407,7 +299,7 @@ public final class ExactResults {
         double span = from == Long.MIN_VALUE ? spanSeconds() : Math.max(0, LAST.get() - from) / 1000.0;
         return new TreeMap<>(RUN).entrySet().stream().map(e -> {
             Samples samples = e.getValue();
-            Summary s = samples.summarize(from, Long.MAX_VALUE, stalls);
+            AnswerSummary s = samples.summarize(from, Long.MAX_VALUE, stalls);
             // requests never answered have no start time of their own: all of them count, warm-up or not
             s.attempts = s.received + Math.max(0, samples.attempts.sum() - samples.received());
             return s.toStats(e.getKey(), tier(tiers, e.getKey()), span);
@@ -426,7 +318,7 @@ public final class ExactResults {
         int index = 0;
         for (Map.Entry<String, Samples> e : new TreeMap<>(RUN).entrySet()) {
             Samples samples = e.getValue();
-            Summary s = samples.writeIntervals(from, stalls, index++, log);
+            AnswerSummary s = samples.writeIntervals(from, stalls, index++, log);
             s.attempts = s.received + Math.max(0, samples.attempts.sum() - samples.received());
             out.add(s.counts(e.getKey()));
         }
@@ -445,7 +337,7 @@ public final class ExactResults {
         List<RequestStats> out = new ArrayList<>();
         for (Map.Entry<String, Samples> e : new TreeMap<>(RUN).entrySet()) {
             Samples samples = e.getValue();
-            Summary s = samples.summarize(first * 1000, last * 1000, stalls);
+            AnswerSummary s = samples.summarize(first * 1000, last * 1000, stalls);
             long sent = 0;
             for (long second = first; second < last; second++) {
                 Map<String, LongAdder> bucket = ATTEMPTS_BY_SECOND.get(second);

@@ -22,6 +22,9 @@ import dev.perfgate.reports.RunValidity;
  * exactly those of every judged answer of every injector together: each request's HdrHistograms are the sum of its
  * interval histograms (HdrHistograms of one configuration add without loss), its counts the sum of the counts.
  *
+ * <p>Each injector's own health is part of the run's validity: one that stalled, ran out of CPU or could not
+ * connect while the others could makes the run invalid, and every reason names the injector ({@link #validity}).
+ *
  * <p>A merge that would not describe one run stops with a message naming the injector: a share missing (the
  * injector failed, or was late and stopped), one of another simulation, profile, injector count or share schema,
  * and injectors whose loads started further apart than {@code maxSkewMillis} — a clock that is off, or an injector
@@ -72,11 +75,11 @@ public final class InjectorMerge {
         }
         checkSkew(shares, maxSkewMillis);
 
-        Map<String, ExactResults.Summary> byName = new TreeMap<>();
+        Map<String, AnswerSummary> byName = new TreeMap<>();
         for (InjectorShare share : shares) {
-            List<ExactResults.Summary> indexed = new ArrayList<>();
+            List<AnswerSummary> indexed = new ArrayList<>();
             for (InjectorShare.Counts c : share.requests()) {
-                ExactResults.Summary s = ExactResults.Summary.of(c);
+                AnswerSummary s = AnswerSummary.of(c);
                 indexed.add(s);
             }
             readIntervals(InjectorShare.log(dir, share.injector()), indexed, share.injector());
@@ -118,7 +121,7 @@ public final class InjectorMerge {
     }
 
     /** Adds every interval histogram of an injector's log to the request its tag indexes. */
-    private static void readIntervals(Path log, List<ExactResults.Summary> indexed, int injector) {
+    private static void readIntervals(Path log, List<AnswerSummary> indexed, int injector) {
         HistogramLogReader reader;
         try {
             reader = new HistogramLogReader(log.toFile());
@@ -174,11 +177,49 @@ public final class InjectorMerge {
             foreign = Math.max(foreign, v.foreignCpuMeanPercent());
             excluded += v.samplesExcluded();
         }
+        reasons.addAll(connectionFailures(shares));
         windows.sort(Comparator.comparingLong((long[] w) -> w[0] - w[1]));
         RunValidity first = shares.get(0).validity();
         return new RunValidity(reasons.isEmpty(), reasons, stalledPercent, longest, stalls, first.stallThresholdMs(),
                 hiccup, gc, Math.round(cpu * 10) / 10.0, machine, foreign, excluded,
                 windows.subList(0, Math.min(20, windows.size())));
+    }
+
+    /**
+     * An injector whose requests went unanswered (refused connections, timeouts: {@code no_response}) at over 1 %
+     * while the other injectors' stayed under 0.1 % failed on its own side — its sockets, its network — not the
+     * service: the run is invalid, naming it. When every injector sees them, they are the service's errors.
+     */
+    static List<String> connectionFailures(List<InjectorShare> shares) {
+        List<String> out = new ArrayList<>();
+        if (shares.size() < 2) {
+            return out;
+        }
+        for (InjectorShare s : shares) {
+            long[] own = unanswered(List.of(s));
+            long[] others = unanswered(shares.stream().filter(o -> o != s).toList());
+            double ownPercent = 100.0 * own[0] / Math.max(1, own[1]);
+            double othersPercent = 100.0 * others[0] / Math.max(1, others[1]);
+            if (ownPercent > 1 && othersPercent < 0.1) {
+                out.add(String.format("injector %d: %.2f %% of its requests got no answer while the other injectors'"
+                        + " got %.2f %%: its connections failed, not the service", s.injector(), ownPercent,
+                        othersPercent));
+            }
+        }
+        return out;
+    }
+
+    /** Returns {unanswered, attempts} over the shares. */
+    private static long[] unanswered(List<InjectorShare> shares) {
+        long none = 0;
+        long attempts = 0;
+        for (InjectorShare s : shares) {
+            for (InjectorShare.Counts c : s.requests()) {
+                none += Math.max(0, c.attempts() - c.received());
+                attempts += c.attempts();
+            }
+        }
+        return new long[] {none, attempts};
     }
 
     /** Returns each injector's request count, for the console: "injector 0: 1,234 requests; injector 1: …". */

@@ -16,7 +16,7 @@ import dev.perfgate.reports.RunValidity;
 /**
  * One injector's share of a run, as it leaves the injector for the merge: {@code injector-N.hlog}, every judged
  * answer in HdrHistogram's own interval-log format (one histogram per request, kind and second, tagged as
- * {@link ExactResults#shareTags} says; readable by HdrHistogram's HistogramLogReader and HistogramLogAnalyzer), and
+ * {@link #tags} says; readable by HdrHistogram's HistogramLogReader and HistogramLogAnalyzer), and
  * {@code injector-N.json}, this record: who ran what, when, how healthy the injector was, and each request's counts
  * (attempts, answers, errors by cause, stalled answers, SQL statements) in the order of the log's indexes.
  *
@@ -103,5 +103,14 @@ public record InjectorShare(int schemaVersion, String simulation, String profile
                     + ": every injector must run the same perfgate");
         }
         return share;
+    }
+
+    /**
+     * The tags of a request's interval histograms in an injector's log: client latency in ms ({@code c.N}), the
+     * service's own time in µs ({@code s.N}) and the client-minus-server gap in µs ({@code g.N}), N being the
+     * request's index in the injector's share file (request names hold spaces, which a log's tags cannot).
+     */
+    static String[] tags(int index) {
+        return new String[] {"c." + index, "s." + index, "g." + index};
     }
 }

@@ -57,10 +57,8 @@ public final class PerfgateRun {
     private volatile String flameGraph;
     /** A capacity run's judged levels, drawn on the regression page; null for other runs. */
     private volatile List<RunResult.CapacityLevel> capacityLevels;
-    /** Where this run's injector shares are written and merged from. */
-    private final Path sharesDir;
-    /** The run's other injectors, when it has some; null for a run of this JVM alone. */
-    private final Injectors injectors;
+    /** This run's injector shares, and its other injectors when it has some. */
+    private final RunShares shares;
     /** Wall time of the judged run, all injectors together (set when it is judged). */
     private volatile double spanSeconds;
 
@@ -72,10 +70,8 @@ public final class PerfgateRun {
         this.runDir = settings.runDir() != null ? settings.runDir()
                 : settings.runsDir().resolve(STAMP.format(Instant.now()) + "-" + simulation);
         this.health = InjectorHealth.start(budgets.validity().stallMs());
+        this.shares = new RunShares(simulation, settings, budgets, runDir);
         HarnessSettings.Injection injection = settings.injection();
-        this.sharesDir = injection.dir() != null ? injection.dir()
-                : injection.shared() ? runDir.resolve("injectors") : runDir;
-        this.injectors = injection.shared() ? new Injectors(injection, sharesDir) : null;
         if (injection.coordinatorPid() >= 0) { // injector 0's tree holds the service and every other injector
             ProcessHandle.of(injection.coordinatorPid()).ifPresent(p -> health.service(List.of(p)));
         }
@@ -109,10 +105,7 @@ public final class PerfgateRun {
      * so call it last in the simulation's {@code before()}.
      */
     public void restart() {
-        if (injectors != null) {
-            injectors.startTogether(target, health.serviceDeclared());
-            health.otherInjectors(injectors.processes());
-        }
+        shares.startTogether(target, health);
         ExactResults.reset();
         health.reset();
         startedAt = Instant.now();
@@ -145,13 +138,8 @@ public final class PerfgateRun {
      * load or reading its figures. Returns at once in a run of one injector and in the others.
      */
     public void awaitInjectors() {
-        if (injectors != null && settings.injection().judges()) {
-            late = injectors.awaitOthers();
-        }
+        shares.awaitOthers();
     }
-
-    /** Injectors still running when injector 0 stopped waiting (then stopped): named, and the run has no verdict. */
-    private volatile List<Integer> late;
 
     /** Names the service under load in the results (default: the scheme, host and port the requests went to). */
     public void target(String url) {
@@ -169,7 +157,7 @@ public final class PerfgateRun {
 
     /** Makes this a capacity run: budgets are judged per level by the evaluator instead of over the whole run. */
     public void capacity(Function<ExactResults.Stalls, List<RunResult.CapacityLevel>> evaluator) {
-        if (injectors != null) {
+        if (shares.shared()) {
             throw new IllegalStateException("perfgate.injectors is " + injectors() + ": a capacity run judges its"
                     + " levels while it runs, from one injector's answers; run it with one injector");
         }
@@ -211,9 +199,9 @@ public final class PerfgateRun {
     private void judge() {
         try {
             if (!settings.injection().judges()) {
-                writeShare(ExactResults.Stalls.of(health.stalls()));
+                shares.write(health, ExactResults.Stalls.of(health.stalls()));
                 System.out.println("perfgate: injector " + settings.injection().index() + " of " + injectors()
-                        + " wrote its share to " + sharesDir + "; injector 0 merges and judges");
+                        + " wrote its share to " + shares.dir() + "; injector 0 merges and judges");
                 System.out.flush();
                 Runtime.getRuntime().halt(0);
                 return;
@@ -237,21 +225,8 @@ public final class PerfgateRun {
     /** Computes and writes the results and the first verdict; null when there is nothing to judge (said why). */
     private Judged evaluate() {
         ExactResults.Stalls stalls = ExactResults.Stalls.of(health.stalls());
-        writeShare(stalls);
-        if (injectors != null) {
-            awaitInjectors();
-            if (late != null && !late.isEmpty()) {
-                throw new IllegalStateException("injector(s) " + late + " had not finished "
-                        + settings.injection().waitSeconds() + " s after injector 0's load ended"
-                        + " (perfgate.injectorWaitSeconds) and were stopped: late, so no merge and no verdict");
-            }
-        }
-        InjectorMerge.Merged merged = InjectorMerge.merge(sharesDir, simulation, settings.profile(), injectors(),
-                settings.injection().maxSkewMs(), budgets.requests());
-        if (injectors != null) {
-            System.out.println("perfgate: merged " + injectors() + " injectors' shares from " + sharesDir + " ("
-                    + InjectorMerge.describe(merged) + ")");
-        }
+        shares.write(health, stalls);
+        InjectorMerge.Merged merged = shares.merge();
         List<RequestStats> requests = merged.requests();
         spanSeconds = merged.spanSeconds();
         String where = !target.isEmpty() ? target : String.join(", ", new TreeSet<>(targets));
@@ -272,7 +247,7 @@ public final class PerfgateRun {
         capacityLevels = levels;
         writeFlameGraph();
         RunValidity validity = merged.validity();
-        List<Check> budgetChecks = levels == null ? budgets.check(requests) : capacityChecks(levels);
+        List<Check> budgetChecks = levels == null ? budgets.check(requests) : CapacityVerdict.checks(levels);
         RunResult result = new RunResult(simulation, settings.profile(), where, startedAt, spanSeconds,
                 RunEnvironment.capture(settings.profile(), Path.of("").toAbsolutePath()), requests, budgetChecks,
                 server == null ? ServerFigures.NONE : server, levels, validity, RunResult.SCHEMA_VERSION);
@@ -302,24 +277,12 @@ public final class PerfgateRun {
         checks.addAll(trend.checks());
         trendsPage = trend.trendsPage();
         List<Check> judged = Confirmation.applyValidity(checks, validity);
-        printTable(result, judged, baselineNote, levels);
+        VerdictTable.print(simulation, settings.profile(), runDir, result, judged, baselineNote, levels);
         System.out.println("perfgate: " + validity.describe());
         writeReports(judged, validity, List.of(baselineNote), null);
         new RunVerdict(simulation, Confirmation.outcome(judged), judged, validity, runDir.toString(), null)
                 .write(runDir);
         return new Judged(judged, validity, baselineNote);
-    }
-
-    /**
-     * Writes this JVM's share of the run ({@link InjectorShare}) where the merge reads it: its judged answers, and its
-     * validity measured over its own judged window.
-     */
-    private void writeShare(ExactResults.Stalls stalls) {
-        health.close();
-        long warmUp = Math.round(budgets.warmUpSeconds() * 1000);
-        InjectorShare.write(sharesDir, simulation, settings.profile(), settings.injection().index(), injectors(),
-                excluded -> health.validity(ExactResults.judgedFromMillis(warmUp), ExactResults.lastResponseMillis(),
-                        budgets.validity(), excluded), stalls, warmUp);
     }
 
     /** Writes the flame graph of the service's recording, if one was handed over; a bad file is reported, not fatal. */
@@ -345,50 +308,6 @@ public final class PerfgateRun {
         } catch (RuntimeException e) {
             System.err.println("perfgate: no flame graph: " + e.getMessage());
         }
-    }
-
-    /**
-     * The knee first (where the limit is and which budget broke first), then one informational check per level:
-     * which budgets held there. Overload levels are expected to break them.
-     */
-    private static List<Check> capacityChecks(List<RunResult.CapacityLevel> levels) {
-        List<Check> out = new ArrayList<>();
-        RunResult.Knee knee = RunResult.Knee.of(levels);
-        out.add(new Check("capacity", "knee", "requestsPerSecond", Double.NaN, knee.requestsPerSecond(),
-                knee.brokenAt() == null ? Check.Verdict.WARN : Check.Verdict.PASS, knee.describe()));
-        for (RunResult.CapacityLevel l : levels) {
-            out.add(new Check("capacity", "level " + Check.format(l.sessionsPerSecond()) + " sessions/s",
-                    "budgetsHeld", 1, l.budgetsHeld() ? 1 : 0, l.budgetsHeld() ? Check.Verdict.PASS : Check.Verdict.WARN,
-                    String.format("%.1f requests/s in the steady window%s", l.requestsPerSecond(),
-                            l.breaches().isEmpty() ? "" : "; broke " + String.join(", ", l.breaches()))));
-        }
-        return out;
-    }
-
-    private void printTable(RunResult result, List<Check> checks, String baselineNote,
-                            List<RunResult.CapacityLevel> levels) {
-        System.out.println();
-        System.out.printf("perfgate: %s, profile %s, exact latencies (ms; client, and the service's own as srv)%n",
-                simulation, settings.profile());
-        System.out.printf("  %-26s %8s %6s %8s %8s %8s %8s %8s %6s %9s %9s %8s%n", "request", "count", "ko", "p50",
-                "p95", "p99", "max", "req/s", "sql", "srv p50", "srv p95", "stalled");
-        for (RequestStats r : result.requests()) {
-            RequestStats.ServerTime srv = r.server();
-            System.out.printf("  %-26s %8d %6d %8.0f %8.0f %8.0f %8.0f %8.1f %6s %9s %9s %8d%n", r.name(), r.count(),
-                    r.ko(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs(), r.throughputPerSecond(),
-                    r.statementsMax() < 0 ? "-" : Long.toString(r.statementsMax()),
-                    srv == null ? "-" : String.format("%.3f", srv.p50Ms()),
-                    srv == null ? "-" : String.format("%.3f", srv.p95Ms()), r.injectorStalled());
-        }
-        if (levels != null) {
-            checks.stream().filter(c -> c.group().equals("capacity"))
-                    .forEach(c -> System.out.println("perfgate: capacity " + c.verdict() + " " + c.subject() + ": " + c.rule()));
-            System.out.println("perfgate: capacity knee: " + result.capacityKnee().describe());
-        }
-        System.out.println("perfgate: " + baselineNote);
-        checks.stream().filter(Check::failed).forEach(c -> System.out.println("perfgate: FAILED " + c.describe()));
-        System.out.printf("perfgate: %d checks, %d failed; results in %s%n", checks.size(),
-                checks.stream().filter(Check::failed).count(), runDir);
     }
 
     private void writeReports(List<Check> checks, RunValidity validity, List<String> notes, String gatlingLink) {

@@ -198,4 +198,20 @@ class InjectorMergeTest {
         assertThat(merged.samplesExcluded()).isEqualTo(12);
         assertThat(merged.cpuMeanPercent()).isEqualTo(100); // both load generators' processes together
     }
+
+    @Test
+    void anInjectorWhoseConnectionsFailedAlone_makesTheRunInvalid_butFailuresEveryInjectorSees_areTheServices() {
+        InjectorShare.Counts answered = new InjectorShare.Counts("page", 1_000, 1_000, 1_000, Map.of(), 0, 0, 0, -1);
+        InjectorShare.Counts refused = new InjectorShare.Counts("page", 1_000, 950, 950, Map.of(), 0, 0, 0, -1);
+        InjectorShare zero = new InjectorShare(1, "S", "ci", 0, 2, 0, 0, 10, valid(0), List.of(answered));
+        InjectorShare one = new InjectorShare(1, "S", "ci", 1, 2, 0, 0, 10, valid(0), List.of(refused));
+
+        RunValidity alone = InjectorMerge.validity(List.of(zero, one));
+        assertThat(alone.valid()).isFalse();
+        assertThat(alone.reasons()).containsExactly("injector 1: 5.00 % of its requests got no answer while the other"
+                + " injectors' got 0.00 %: its connections failed, not the service");
+
+        InjectorShare zeroRefused = new InjectorShare(1, "S", "ci", 0, 2, 0, 0, 10, valid(0), List.of(refused));
+        assertThat(InjectorMerge.validity(List.of(zeroRefused, one)).valid()).isTrue(); // the service's errors
+    }
 }

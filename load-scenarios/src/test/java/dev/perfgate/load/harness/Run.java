@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
+import dev.perfgate.embedded.EmbeddedPostgres;
+import dev.perfgate.embedded.EmbeddedRedis;
 import dev.perfgate.harness.ExactResults;
 import dev.perfgate.harness.PerfgateRun;
 import dev.perfgate.reports.ServerFigures;
@@ -21,26 +27,36 @@ public final class Run {
 
     private final Settings settings;
     private final Feeds feeds = new Feeds();
-    private final URI baseUrl;
-    private final int port;
-    private final ServiceClient service;
-    private SutProcess sut;
+    private final List<URI> baseUrls;
+    private final List<ServiceClient> services;
+    private final List<SutProcess> nodes = new ArrayList<>();
+    /** The database and cache several nodes started here share; null otherwise. */
+    private EmbeddedPostgres sharedDatabase;
+    private EmbeddedRedis sharedCache;
     private boolean profileService;
 
     public Run(Settings settings) {
         this.settings = settings;
+        List<URI> urls = new ArrayList<>(settings.targets());
         try {
-            this.port = settings.target().isPresent() ? -1 : SutProcess.freePort();
+            while (settings.targets().isEmpty() && urls.size() < settings.nodes()) { // nodes this JVM starts
+                urls.add(URI.create("http://127.0.0.1:" + SutProcess.freePort()));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.baseUrl = settings.target().orElse(URI.create("http://127.0.0.1:" + port));
-        this.service = new ServiceClient(baseUrl);
+        this.baseUrls = List.copyOf(urls);
+        this.services = baseUrls.stream().map(ServiceClient::new).toList();
     }
 
-    /** Returns the base URL the scenarios load. */
+    /** Returns the base URL of the first node: where data is discovered. */
     public String baseUrl() {
-        return baseUrl.toString().replaceAll("/$", "");
+        return baseUrls().getFirst();
+    }
+
+    /** Returns the base URLs of every node the scenarios load (each virtual user takes the next in turn). */
+    public List<String> baseUrls() {
+        return baseUrls.stream().map(u -> u.toString().replaceAll("/$", "")).toList();
     }
 
     /** Returns the feeders (filled by {@link #before}). */
@@ -48,23 +64,51 @@ public final class Run {
         return feeds;
     }
 
-    /** Starts the service if needed, discovers data (which warms it up), resets its counters and the recordings. */
+    /**
+     * Starts the service if needed — several nodes sharing one PostgreSQL and one Redis with {@code -Dnodes=N} —
+     * discovers data (which warms it up), resets its counters and the recordings.
+     */
     public void before(PerfgateRun perfgate) {
         try {
-            if (settings.target().isEmpty()) {
-                System.out.printf("perfgate: starting the service (scale %s) in its own JVM on %s%n",
-                        settings.profile().scale(), baseUrl);
-                sut = SutProcess.start(settings.sutDir(), port, settings.profile().scale(), ADMIN_TOKEN,
-                        settings.sutEnv(), perfgate.runDir().resolve("service.log"), recording(perfgate));
-                perfgate.serviceProcesses(sut.processes()); // CPU of neither it nor Gatling is other work competing
+            if (settings.targets().isEmpty()) {
+                startNodes(perfgate);
             }
-            feeds.discover(baseUrl);
+            feeds.discover(baseUrls.getFirst());
             post("/api/admin/metrics/reset");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        perfgate.target(baseUrl());
+        perfgate.target(String.join(",", baseUrls()));
         perfgate.restart();
+    }
+
+    private void startNodes(PerfgateRun perfgate) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(settings.sutEnv());
+        if (baseUrls.size() > 1) {
+            System.out.println("perfgate: starting PostgreSQL and Redis for " + baseUrls.size() + " nodes to share");
+            sharedDatabase = EmbeddedPostgres.startFresh();
+            sharedCache = EmbeddedRedis.startFresh();
+            env.put("SUT_DB_URL", sharedDatabase.jdbcUrl());
+            env.put("SUT_REDIS_URL", sharedCache.url());
+        }
+        List<ProcessHandle> processes = new ArrayList<>();
+        for (int i = 0; i < baseUrls.size(); i++) {
+            URI url = baseUrls.get(i);
+            System.out.printf("perfgate: starting the service (scale %s) in its own JVM on %s%s%n",
+                    settings.profile().scale(), url, baseUrls.size() > 1 ? " (node " + (i + 1) + " of "
+                            + baseUrls.size() + ")" : "");
+            // one node at a time: the first seeds the shared database, the others find it seeded
+            SutProcess node = SutProcess.start(settings.sutDir(), url.getPort(), settings.profile().scale(),
+                    ADMIN_TOKEN, env, perfgate.runDir().resolve(i == 0 ? "service.log" : "service-node-" + (i + 1)
+                            + ".log"), i == 0 ? recording(perfgate) : null);
+            nodes.add(node);
+            processes.addAll(node.processes());
+        }
+        if (sharedDatabase != null) {
+            sharedDatabase.process().ifPresent(processes::add);
+            ProcessHandle.current().children().forEach(processes::add); // the shared Redis among them
+        }
+        perfgate.serviceProcesses(processes); // CPU of neither the service nor Gatling is other work competing
     }
 
     /** Makes this a capacity run: the harness judges the budgets per level of the plan. */
@@ -84,14 +128,23 @@ public final class Run {
         perfgate.awaitInjectors(); // other injectors may still be loading the service this JVM started
         // the run's top statements are analyzed first (plan rules, verified index advice), after the load is over
         post("/api/admin/queries/analyze?top=10");
-        perfgate.serverFigures(new ServerFigures(service.getForReport("/api/performance/metrics"),
-                service.getForReport("/api/performance/queries")));
-        if (sut != null) {
-            sut.close(); // a flight recording is written as the service exits
-            Path recording = recording(perfgate);
-            if (recording != null) {
-                perfgate.serviceProfile(recording);
-            }
+        List<ServerFigures.Node> figures = new ArrayList<>();
+        for (int i = 0; i < services.size(); i++) {
+            figures.add(new ServerFigures.Node(baseUrls().get(i), services.get(i).getForReport(
+                    "/api/performance/metrics"), services.get(i).getForReport("/api/performance/queries")));
+        }
+        perfgate.serverFigures(ServerFigures.of(figures));
+        boolean started = !nodes.isEmpty();
+        nodes.forEach(SutProcess::close); // a flight recording is written as the first node exits
+        if (sharedCache != null) {
+            sharedCache.close();
+        }
+        if (sharedDatabase != null) {
+            sharedDatabase.close();
+        }
+        Path recording = started ? recording(perfgate) : null;
+        if (recording != null) {
+            perfgate.serviceProfile(recording);
         }
     }
 
@@ -100,10 +153,11 @@ public final class Run {
         return profileService || settings.profileService() ? perfgate.runDir().resolve("service.jfr") : null;
     }
 
+    /** POSTs to every node: each keeps its own counters and statements. */
     private void post(String path) {
-        String token = sut != null ? ADMIN_TOKEN : System.getProperty("perfgate.adminToken", "");
+        String token = !nodes.isEmpty() ? ADMIN_TOKEN : System.getProperty("perfgate.adminToken", "");
         if (!token.isEmpty()) { // a target started elsewhere without a token: its counters include earlier traffic
-            service.post(path, token);
+            services.forEach(service -> service.post(path, token));
         }
     }
 }

@@ -29,7 +29,7 @@ public abstract class PerfgateSimulation extends Simulation {
     protected final Journeys journeys = smoke()
             ? new Journeys(api, run.feeds(), Duration.ofMillis(50), Duration.ofMillis(200))
             : new Journeys(api, run.feeds(), Duration.ofSeconds(1), Duration.ofSeconds(4));
-    protected final HttpProtocolBuilder protocol = Perfgate.record(http.baseUrl(run.baseUrl())
+    protected final HttpProtocolBuilder protocol = Perfgate.record(http.baseUrls(run.baseUrls()) // several nodes: each virtual user takes the next
             .acceptHeader("application/json")
             .acceptEncodingHeader("gzip, deflate")
             .userAgentHeader("perfgate-load/" + settings.profile().id())

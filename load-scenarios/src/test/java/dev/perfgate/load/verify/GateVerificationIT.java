@@ -78,7 +78,7 @@ class GateVerificationIT {
     }
 
     @Test
-    void twoInjectors_oneVerdict_countsAreTheirSums_percentilesThoseOfTheUnion() throws IOException {
+    void twoInjectorsTwoNodes_oneVerdict_countsAreTheirSums_percentilesThoseOfTheUnion() throws IOException {
         Path run = latestRun("smoke-injectors");
         RunResult result = ResultFiles.read(run.resolve("results.json"));
         Path shares = run.resolve("injectors");
@@ -114,6 +114,23 @@ class GateVerificationIT {
         }
         assertThat(result.requests()).allSatisfy(r -> assertThat(r.ko()).as(r.name()).isZero());
         assertThat(RunVerdict.read(run).outcome()).isEqualTo(Confirmation.Outcome.PASS);
+
+        // two nodes of the service: each served, each was read, and the route counts are their sums
+        assertThat(result.server().nodes()).hasSize(2);
+        java.util.Map<String, Long> summed = new java.util.TreeMap<>();
+        for (dev.perfgate.reports.ServerFigures.Node node : result.server().nodes()) {
+            assertThat(node.metrics().has("error")).as(node.url()).isFalse();
+            long served = 0;
+            for (JsonNode e : node.metrics().get("endpoints")) {
+                summed.merge(e.get("route").asText(), e.get("count").asLong(), Long::sum);
+                served += e.get("route").asText().startsWith("GET /api/clients") ? e.get("count").asLong() : 0;
+            }
+            assertThat(served).as(node.url() + " served the load").isPositive();
+        }
+        for (JsonNode e : result.server().metrics().get("endpoints")) {
+            assertThat(e.get("count").asLong()).as(e.get("route").asText()).isEqualTo(summed.get(e.get("route")
+                    .asText()));
+        }
     }
 
     @Test
@@ -209,10 +226,11 @@ class GateVerificationIT {
                     .max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
         }
         List<String[]> rows = Files.readAllLines(summary).stream().map(l -> l.split("\t")).toList();
-        assertThat(rows).hasSize(6); // three smoke runs, three proof runs: a failure stopped none of them
-        assertThat(rows).extracting(r -> r[5]).containsExactly("PASS", "PASS", "FAIL", "PASS", "FAIL",
-                rows.get(5)[5].equals("PASS") ? "PASS" : "INVALID");
-        assertThat(rows.get(4)[4]).isEqualTo("2"); // the faults run was confirmed by a second attempt
+        // four smoke runs (baseline, compare, two injectors, regression), three proof runs: a failure stopped none
+        assertThat(rows).hasSize(7);
+        assertThat(rows).extracting(r -> r[5]).containsExactly("PASS", "PASS", "PASS", "FAIL", "PASS", "FAIL",
+                rows.get(6)[5].equals("PASS") ? "PASS" : "INVALID");
+        assertThat(rows.get(5)[4]).isEqualTo("2"); // the faults run was confirmed by a second attempt
     }
 
     @Test
