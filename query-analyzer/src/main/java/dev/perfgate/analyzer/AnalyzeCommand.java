@@ -10,9 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -168,13 +166,12 @@ public final class AnalyzeCommand {
         }
         QueryAnalyzer analyzer = new QueryAnalyzer(ds, new QueryAnalyzer.Options(args.contains("--explain-analyze"),
                 !args.contains("--no-index-advisor"), trials, args.contains("--verify-timing")));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("source", source);
-        body.putAll(analyzer.analyze(targets));
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.node.ObjectNode body = mapper.createObjectNode().put("source", source);
+        body.setAll((com.fasterxml.jackson.databind.node.ObjectNode) mapper.valueToTree(analyzer.analyze(targets)));
         return switch (format) {
-            case "text" -> AnalysisText.render(mapper.valueToTree(body));
-            case "html" -> AnalysisHtml.render(mapper.valueToTree(body));
+            case "text" -> AnalysisText.render(body);
+            case "html" -> AnalysisHtml.render(body);
             default -> mapper.writeValueAsString(body);
         };
     }

@@ -32,7 +32,7 @@ final class MinimalIndexSet {
      * every statement's verified improvement; the dropped ones are listed with the costs that justified it.
      */
     static void minimize(Connection c, IndexTrials trials, Map<String, Recommendation> recommendations,
-                                 List<Served> served, List<Map<String, Object>> dropped) {
+                                 List<Served> served, List<Analysis.SetAside> dropped) {
         List<Recommendation> byUse = new ArrayList<>(recommendations.values());
         byUse.sort(java.util.Comparator.comparingInt((Recommendation r) -> r.statements.size())
                 .thenComparingInt(r -> r.candidate.columns().size()));
@@ -78,15 +78,12 @@ final class MinimalIndexSet {
                     s.chosen().addAll(used);
                     used.forEach(key -> recommendations.get(key).statements.add(s.fingerprint()));
                 });
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("index", r.candidate.ddl(null, false));
-                d.put("reason", (prefix ? "its columns lead " + String.join(", ", instead) + ", which still at least"
-                        + " halves the cost of its statements" : "its statements keep a plan within "
-                        + Math.round((NEAR_BEST - 1) * 100) + " % of their best cost with " + String.join(", ", instead))
-                        + " (planner cost " + String.join("; ", costs) + "): one index fewer to maintain on every"
-                        + " write");
-                d.put("statements", List.copyOf(r.statements));
-                dropped.add(d);
+                dropped.add(new Analysis.SetAside(r.candidate.ddl(null, false), (prefix ? "its columns lead "
+                        + String.join(", ", instead) + ", which still at least halves the cost of its statements"
+                        : "its statements keep a plan within " + Math.round((NEAR_BEST - 1) * 100) + " % of their"
+                        + " best cost with " + String.join(", ", instead)) + " (planner cost "
+                        + String.join("; ", costs) + "): one index fewer to maintain on every write", null,
+                        List.copyOf(r.statements)));
             }
         }
     }

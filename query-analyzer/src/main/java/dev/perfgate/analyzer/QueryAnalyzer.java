@@ -68,17 +68,17 @@ public final class QueryAnalyzer {
      * Returns the analysis: per statement its plan cost, score and findings (and the index candidates tried), and
      * the index recommendations over all of them, each with the statements it helps and its verified cost cut.
      */
-    public Map<String, Object> analyze(List<Target> targets) throws SQLException {
+    public Analysis analyze(List<Target> targets) throws SQLException {
         return analyze(targets, false);
     }
 
     /** As {@link #analyze(List)}; with {@code keepPlans} each statement carries its EXPLAIN JSON too. */
-    public Map<String, Object> analyze(List<Target> targets, boolean keepPlans) throws SQLException {
-        List<Map<String, Object>> statements = new ArrayList<>();
+    public Analysis analyze(List<Target> targets, boolean keepPlans) throws SQLException {
+        List<Analysis.Statement> statements = new ArrayList<>();
         Map<String, Recommendation> recommendations = new LinkedHashMap<>();
         List<MinimalIndexSet.Served> served = new ArrayList<>();
-        List<Map<String, Object>> dropped = new ArrayList<>();
-        List<Map<String, Object>> rejected = new ArrayList<>();
+        List<Analysis.SetAside> dropped = new ArrayList<>();
+        List<Analysis.SetAside> rejected = new ArrayList<>();
         StringBuilder note = new StringBuilder();
         IndexTrials trials = null;
         // the same statement twice is analyzed once: its occurrences are counted instead
@@ -98,11 +98,9 @@ public final class QueryAnalyzer {
                 trials = IndexTrials.choose(c, options.trials(), note);
             }
             for (Target t : unique.values()) {
-                Map<String, Object> m = analyzeOne(c, schema, t, trials, recommendations, served, keepPlans);
-                if (occurrences.get(t.fingerprint()) > 1) {
-                    m.put("occurrences", occurrences.get(t.fingerprint()));
-                }
-                statements.add(m);
+                Analysis.Statement m = analyzeOne(c, schema, t, trials, recommendations, served, keepPlans);
+                int times = occurrences.get(t.fingerprint());
+                statements.add(times > 1 ? m.occurring(times) : m);
             }
             if (trials != null) {
                 MinimalIndexSet.minimize(c, trials, recommendations, served, dropped);
@@ -120,61 +118,33 @@ public final class QueryAnalyzer {
                     r.timing = results.get(r.candidate);
                     if (r.timing != null && r.timing.slower()) {
                         recommendations.remove(r.candidate.key());
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("index", r.candidate.ddl(null, false));
-                        m.put("reason", "measured slower with it: " + r.timing.timings().stream().filter(
-                                TimedCheck.Timing::slower).map(x -> TimedCheck.format(x.msBefore()) + " ms -> "
-                                + TimedCheck.format(x.msAfter()) + " ms").collect(java.util.stream.Collectors
-                                .joining("; ")) + " (medians of " + TimedCheck.RUNS + " EXPLAIN ANALYZE runs, with"
-                                + " every recommended index built), though the planner's cost fell "
-                                + IndexAdvisor.percent(r.costBefore, r.costAfter) + " %");
-                        m.put("timing", r.timingMap());
-                        m.put("statements", List.copyOf(r.statements));
-                        rejected.add(m);
+                        rejected.add(new Analysis.SetAside(r.candidate.ddl(null, false), "measured slower with it: "
+                                + r.timing.timings().stream().filter(TimedCheck.Timing::slower)
+                                .map(x -> TimedCheck.format(x.msBefore()) + " ms -> " + TimedCheck.format(x.msAfter())
+                                        + " ms").collect(java.util.stream.Collectors.joining("; "))
+                                + " (medians of " + TimedCheck.RUNS + " EXPLAIN ANALYZE runs, with every recommended"
+                                + " index built), though the planner's cost fell "
+                                + IndexAdvisor.percent(r.costBefore, r.costAfter) + " %", r.timingFigures(),
+                                List.copyOf(r.statements)));
                     }
                 }
             }
             recommendations.values().forEach(r -> r.tableWrites = writes.get(r.candidate.table().qualified()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("analyzedAt", Instant.now().toString());
-        body.put("explainAnalyze", options.explainAnalyze());
-        body.put("indexAdvisor", options.adviseIndexes());
-        if (trials != null) {
-            body.put("indexTrials", trials.method());
-            if (!note.isEmpty()) {
-                body.put("indexTrialsNote", note.toString());
-            }
-        }
-        body.put("statements", statements);
-        body.put("indexRecommendations", recommendations.values().stream()
-                .sorted((a, b) -> Double.compare(b.reduction(), a.reduction())).map(Recommendation::toMap).toList());
-        if (!dropped.isEmpty()) {
-            body.put("droppedAlternatives", dropped);
-        }
-        if (options.verifyTiming()) {
-            body.put("verifyTiming", true);
-        }
-        if (!rejected.isEmpty()) {
-            body.put("rejectedByTiming", rejected);
-        }
-        return body;
+        return new Analysis(Instant.now().toString(), options.explainAnalyze(), options.adviseIndexes(),
+                trials == null ? null : trials.method(), trials == null || note.isEmpty() ? null : note.toString(),
+                statements, recommendations.values().stream()
+                        .sorted((a, b) -> Double.compare(b.reduction(), a.reduction()))
+                        .map(Recommendation::figures).toList(),
+                dropped.isEmpty() ? null : dropped, options.verifyTiming() ? Boolean.TRUE : null,
+                rejected.isEmpty() ? null : rejected);
     }
 
-    private Map<String, Object> analyzeOne(Connection c, Schema schema, Target t, IndexTrials trials,
-                                           Map<String, Recommendation> recommendations, List<MinimalIndexSet.Served> served,
-                                           boolean keepPlan) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("fingerprint", t.fingerprint());
-        m.put("sql", t.sql());
-        if (t.calls() >= 0) {
-            m.put("calls", t.calls());
-            m.put("totalMs", t.totalMs());
-            m.put("meanMs", t.meanMs());
-        }
+    private Analysis.Statement analyzeOne(Connection c, Schema schema, Target t, IndexTrials trials,
+                                          Map<String, Recommendation> recommendations,
+                                          List<MinimalIndexSet.Served> served, boolean keepPlan) {
         if (!BoundSql.plannable(t.sql())) {
-            m.put("error", "not a statement EXPLAIN plans");
-            return m;
+            return statement(t, "not a statement EXPLAIN plans", null, null, null);
         }
         boolean generic = BoundSql.hasNumberedMarkers(t.sql());
         boolean analyze = runsUnderAnalyze(t);
@@ -182,8 +152,7 @@ public final class QueryAnalyzer {
         try {
             plan = analyze ? Explainer.explainAnalyzeReadOnly(c, t.sql()) : Explainer.explain(c, t.sql());
         } catch (SQLException e) {
-            m.put("error", e.getMessage());
-            return m;
+            return statement(t, e.getMessage(), null, null, null);
         } finally {
             rollback(c);
         }
@@ -195,25 +164,13 @@ public final class QueryAnalyzer {
             analysis = new PlanAnalyzer.Analysis(all, Math.max(0, analysis.score()
                     - workload.stream().mapToInt(f -> f.severity().penalty()).sum()));
         }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("generic", generic && !plan.sampleValues());
-        if (plan.sampleValues()) {
-            p.put("sampleValues", "the normalized text did not prepare (a typed literal became a marker):"
-                    + " planned with sample values instead");
-        }
-        p.put("analyzed", plan.analyzed());
-        p.put("totalCost", plan.totalCost());
-        if (plan.analyzed()) {
-            p.put("executionMs", plan.executionMs());
-        }
-        p.put("score", analysis.score());
-        p.put("findings", analysis.findings().stream().map(QueryAnalyzer::finding).toList());
-        if (keepPlan) {
-            p.put("json", plan.raw());
-        }
-        m.put("plan", p);
+        Analysis.PlanSummary p = new Analysis.PlanSummary(generic && !plan.sampleValues(), plan.sampleValues()
+                ? "the normalized text did not prepare (a typed literal became a marker): planned with sample values"
+                + " instead" : null, plan.analyzed(), plan.totalCost(), plan.analyzed() ? plan.executionMs() : null,
+                analysis.score(), analysis.findings().stream().map(QueryAnalyzer::finding).toList(),
+                keepPlan ? plan.raw() : null);
         if (trials == null) {
-            return m;
+            return statement(t, null, p, null, null);
         }
         Map<String, Set<String>> read;
         try {
@@ -259,42 +216,29 @@ public final class QueryAnalyzer {
             chosen.addAll(together.used());
         }
         preferPlainTwin(c, trials, t.sql(), candidates, alone, chosen, enough);
-        List<Map<String, Object>> tried = new ArrayList<>();
+        List<Analysis.CandidateTrial> tried = new ArrayList<>();
         for (IndexAdvisor.Candidate candidate : candidates) {
             IndexTrials.Outcome o = alone.get(candidate.key());
-            Map<String, Object> tm = new LinkedHashMap<>();
-            tm.put("index", candidate.ddl(null, false));
+            String index = candidate.ddl(null, false);
+            boolean recommended = chosen.contains(candidate.key());
             if (o == null) {
-                if (together != null && !together.ok()) {
-                    tm.put("skipped", together.skipped());
-                } else {
-                    tm.put("usedByPlan", false);
-                    tm.put("note", "not used by the plan when every candidate was available");
-                }
+                tried.add(together != null && !together.ok()
+                        ? new Analysis.CandidateTrial(index, together.skipped(), null, null, null, null, recommended)
+                        : new Analysis.CandidateTrial(index, null, null, null, false,
+                        "not used by the plan when every candidate was available", recommended));
             } else if (!o.ok()) {
-                tm.put("skipped", o.skipped());
+                tried.add(new Analysis.CandidateTrial(index, o.skipped(), null, null, null, null, recommended));
             } else {
-                tm.put("costAfter", o.cost());
-                tm.put("costReductionPercent", IndexAdvisor.percent(before, o.cost()));
-                tm.put("usedByPlan", o.used().contains(candidate.key()));
-                if (!chosen.contains(candidate.key()) && o.used().contains(candidate.key()) && o.cost() <= enough) {
-                    tm.put("note", "halves the cost too; " + String.join(", ", chosen) + " cuts it more");
-                }
+                boolean used = o.used().contains(candidate.key());
+                tried.add(new Analysis.CandidateTrial(index, null, o.cost(), IndexAdvisor.percent(before, o.cost()),
+                        used, !recommended && used && o.cost() <= enough
+                        ? "halves the cost too; " + String.join(", ", chosen) + " cuts it more" : null, recommended));
             }
-            tm.put("recommended", chosen.contains(candidate.key()));
-            tried.add(tm);
         }
-        if (together != null) {
-            Map<String, Object> tg = new LinkedHashMap<>();
-            if (together.ok()) {
-                tg.put("costAfter", together.cost());
-                tg.put("costReductionPercent", IndexAdvisor.percent(before, together.cost()));
-                tg.put("used", List.copyOf(together.used()));
-            } else {
-                tg.put("skipped", together.skipped());
-            }
-            m.put("allCandidatesTogether", tg);
-        }
+        Analysis.TogetherTrial allTogether = together == null ? null : together.ok()
+                ? new Analysis.TogetherTrial(together.cost(), IndexAdvisor.percent(before, together.cost()),
+                List.copyOf(together.used()), null)
+                : new Analysis.TogetherTrial(null, null, null, together.skipped());
         if (!chosen.isEmpty()) {
             double best = chosen.size() == 1 ? alone.get(chosen.iterator().next()).cost() : together.cost();
             for (String key : chosen) {
@@ -305,8 +249,15 @@ public final class QueryAnalyzer {
             }
             served.add(new MinimalIndexSet.Served(t.fingerprint(), t.sql(), before, best, chosen));
         }
-        m.put("indexCandidates", tried);
-        return m;
+        return statement(t, null, p, allTogether, tried);
+    }
+
+    /** A statement's entry: its figures as given (a slow statement has none), then what the analysis found. */
+    private static Analysis.Statement statement(Target t, String error, Analysis.PlanSummary plan,
+                                                Analysis.TogetherTrial together, List<Analysis.CandidateTrial> tried) {
+        boolean figures = t.calls() >= 0;
+        return new Analysis.Statement(t.fingerprint(), t.sql(), figures ? t.calls() : null,
+                figures ? t.totalMs() : null, figures ? t.meanMs() : null, error, plan, together, tried, null);
     }
 
     /**
@@ -352,14 +303,9 @@ public final class QueryAnalyzer {
         }
     }
 
-    private static Map<String, Object> finding(Finding f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rule", f.rule());
-        m.put("severity", f.severity().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("node", f.node());
-        m.put("message", f.message());
-        m.put("suggestion", f.suggestion());
-        return m;
+    private static Analysis.PlanFinding finding(Finding f) {
+        return new Analysis.PlanFinding(f.rule(), f.severity().name().toLowerCase(java.util.Locale.ROOT), f.node(),
+                f.message(), f.suggestion());
     }
 
     private static void rollback(Connection c) {

@@ -1,9 +1,7 @@
 package dev.perfgate.analyzer;
 
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.perfgate.analyzer.plan.Plan;
@@ -38,44 +36,23 @@ final class Recommendation {
         }
     }
 
-    Map<String, Object> timingMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
+    /** Returns how the timing check found it: each statement's medians, or why it was not timed. */
+    Analysis.Timing timingFigures() {
         if (timing.skipped() != null) {
-            m.put("skipped", timing.skipped());
-            return m;
+            return new Analysis.Timing(timing.skipped(), null, null);
         }
-        m.put("runs", TimedCheck.RUNS);
-        m.put("statements", timing.timings().stream().map(x -> {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("fingerprint", x.fingerprint());
-            s.put("msBefore", x.msBefore());
-            s.put("msAfter", x.msAfter());
-            s.put("usedByPlan", x.used());
-            return s;
-        }).toList());
-        return m;
+        return new Analysis.Timing(null, TimedCheck.RUNS, timing.timings().stream()
+                .map(x -> new Analysis.StatementTiming(x.fingerprint(), x.msBefore(), x.msAfter(), x.used()))
+                .toList());
     }
 
-    Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("table", candidate.table().qualified());
-        m.put("columns", candidate.columns());
-        m.put("create", candidate.ddl(null, true));
-        m.put("verifiedBy", verifiedBy);
-        m.put("costBefore", costBefore);
-        m.put("costAfter", costAfter);
-        m.put("costReductionPercent", IndexAdvisor.percent(costBefore, costAfter));
-        if (timing != null) {
-            m.put("timing", timingMap());
-        } else if (msBefore >= 0) {
-            // with the index it is timed only under --verify-timing (a concurrent build): a build in the trial's
-            // transaction would hold a lock writers wait for through the execution
-            m.put("msBefore", msBefore);
-        }
-        if (tableWrites != null) {
-            m.put("tableWritesSinceStatsReset", tableWrites);
-        }
-        m.put("statements", List.copyOf(statements));
-        return m;
+    /** Returns the recommendation as the analysis writes it. */
+    Analysis.RecommendedIndex figures() {
+        // with the index it is timed only under --verify-timing (a concurrent build): a build in the trial's
+        // transaction would hold a lock writers wait for through the execution
+        return new Analysis.RecommendedIndex(candidate.table().qualified(), candidate.columns(),
+                candidate.ddl(null, true), verifiedBy, costBefore, costAfter,
+                IndexAdvisor.percent(costBefore, costAfter), timing != null ? timingFigures() : null,
+                timing == null && msBefore >= 0 ? msBefore : null, tableWrites, List.copyOf(statements));
     }
 }

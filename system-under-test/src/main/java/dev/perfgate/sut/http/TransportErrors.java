@@ -1,13 +1,11 @@
 package dev.perfgate.sut.http;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
+import dev.perfgate.sut.contract.ApiError;
 import dev.perfgate.sut.contract.Json;
 
 /**
@@ -45,21 +43,19 @@ public final class TransportErrors {
                 message = "the request line could not be parsed: a method, a target and HTTP/1.1, separated by"
                         + " single spaces, without control characters";
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", switch (eventType) {
+            String error = switch (eventType) {
                 case BAD_REQUEST -> "bad_request";
                 case PAYLOAD_TOO_LARGE -> "payload_too_large";
                 case FORBIDDEN -> "forbidden";
                 case HTTP_VERSION_NOT_SUPPORTED -> "http_version_not_supported";
                 default -> status.code() >= 500 ? "internal_error" : "bad_request";
-            });
+            };
             String requestId = RequestIds.of(request.headers().first(HeaderNames.create(RequestIds.HEADER))
                     .orElse(null));
             boolean vague = message == null || message.isBlank() || message.equals(status.reasonPhrase());
-            body.put("message", vague && eventType == EventType.BAD_REQUEST
+            ApiError body = new ApiError(error, vague && eventType == EventType.BAD_REQUEST
                     ? "the request could not be parsed: check the URI's percent-encoding and the headers"
-                    : vague ? status.reasonPhrase() : message);
-            body.put("requestId", requestId);
+                    : vague ? status.reasonPhrase() : message, null, requestId);
             TransportResponse.Builder response = TransportResponse.builder()
                     .status(status)
                     .headers(headers)

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.perfgate.analyzer.Analysis;
+
 /**
  * The body of {@code GET /api/performance/queries} ({@link #SCHEMA_VERSION}): the top statement shapes by total
  * time, the N+1 and repeated-statement suspects, statements per request by route, the slow statements, and the index
@@ -12,13 +14,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * server.queries}) and reads the suspects back to compare two runs, so a renamed field is a new schema version.
  *
  * <p>{@code indexRecommendations}, {@code analysis} and a slow statement's {@code plan} and {@code indexCandidates}
- * are the query analyzer's own output, passed on as it wrote it (see the query-analyzer module's README).
+ * are the query analyzer's own records ({@link Analysis}; see the query-analyzer module's README).
  */
 public record QueryReport(int schemaVersion, int nPlusOneThreshold, List<Fingerprint> fingerprints,
                           List<StatementStats.SuspectFigures> nPlusOneSuspects,
                           List<StatementStats.SuspectFigures> repeatedIdentical, List<RouteStatements> statementsPerRequest,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Slow slowStatements,
-                          List<Map<String, Object>> indexRecommendations, Map<String, Object> analysis) {
+                          List<Analysis.RecommendedIndex> indexRecommendations, Analysis analysis) {
     /** The version of this body's shape. */
     public static final int SCHEMA_VERSION = StatementStats.REPORT_SCHEMA_VERSION;
 
@@ -40,8 +42,9 @@ public record QueryReport(int schemaVersion, int nPlusOneThreshold, List<Fingerp
      * analyzer's plan and index candidates, or why planning failed.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SlowStatement(String at, String route, String fingerprint, double durationMs, String sql, Object plan,
-                                Object indexCandidates, String planError) {
+    public record SlowStatement(String at, String route, String fingerprint, double durationMs, String sql,
+                                Analysis.PlanSummary plan, List<Analysis.CandidateTrial> indexCandidates,
+                                String planError) {
         /** The same without its SQL and plan, as the live summary shows it. */
         public SlowStatement summary() {
             return new SlowStatement(at, route, fingerprint, durationMs, null, null, null, null);

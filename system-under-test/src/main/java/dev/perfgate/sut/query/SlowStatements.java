@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +14,7 @@ import java.util.logging.Logger;
 
 import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
 
+import dev.perfgate.analyzer.Analysis;
 import dev.perfgate.analyzer.QueryAnalyzer;
 
 /**
@@ -86,16 +86,16 @@ public final class SlowStatements implements AutoCloseable {
             LOG.info(() -> String.format("slow statement on %s: %.1f ms: %s", slow.route(), slow.micros() / 1000.0,
                     slow.fingerprint()));
             String sql = RecordedParameters.inline(slow.sql(), slow.params());
-            Object plan = null;
-            Object candidates = null;
+            Analysis.PlanSummary plan = null;
+            List<Analysis.CandidateTrial> candidates = null;
             String planError = null;
             if (shouldPlan(slow.fingerprint())) {
                 try {
-                    Map<String, Object> analysis = insights.analyzeSlow(new QueryAnalyzer.Target(slow.fingerprint(), sql,
-                            -1, -1, -1));
-                    plan = analysis.get("plan");
-                    candidates = analysis.get("indexCandidates");
-                    planError = analysis.get("error") == null ? null : String.valueOf(analysis.get("error"));
+                    Analysis.Statement analysis = insights.analyzeSlow(new QueryAnalyzer.Target(slow.fingerprint(),
+                            sql, -1, -1, -1));
+                    plan = analysis.plan();
+                    candidates = analysis.indexCandidates();
+                    planError = analysis.error();
                 } catch (SQLException | RuntimeException e) {
                     planError = e.getMessage();
                 }
