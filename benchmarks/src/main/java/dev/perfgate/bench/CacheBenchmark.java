@@ -1,6 +1,5 @@
 package dev.perfgate.bench;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.perfgate.sut.cache.CacheName;
+import dev.perfgate.sut.cache.CacheSettings;
 import dev.perfgate.sut.cache.CacheStrategy;
 import dev.perfgate.sut.cache.Codec;
 import dev.perfgate.embedded.EmbeddedRedis;
@@ -82,11 +82,11 @@ public class CacheBenchmark {
         value = clientDetail();
         loader = request -> value;
         Map<String, CacheStrategy> strategies = CacheStrategy.parse(CacheStrategy.DEFAULTS);
-        cache = new TwoLevelCache(strategies, Optional.of(redis.url()), "bench", Duration.ofMillis(500), 1024, 1000,
-                TwoLevelCache.Clock.SYSTEM, new SimpleMeterRegistry());
-        l2Node = new TwoLevelCache(CacheStrategy.parse("high-traffic:l1=1/60s,l2=300s;standard:l1=1/60s,l2=300s;"
-                + "analytics:l1=1/60s,l2=300s"), Optional.of(redis.url()), "bench", Duration.ofMillis(500), 1024, 1000,
-                TwoLevelCache.Clock.SYSTEM, new SimpleMeterRegistry());
+        cache = new TwoLevelCache(new CacheSettings(true, strategies, 1024, 500, 1000, false),
+                Optional.of(redis.url()), "bench", TwoLevelCache.Clock.SYSTEM, new SimpleMeterRegistry());
+        l2Node = new TwoLevelCache(new CacheSettings(true, CacheStrategy.parse("high-traffic:l1=1/60s,l2=300s;"
+                + "standard:l1=1/60s,l2=300s;analytics:l1=1/60s,l2=300s"), 1024, 500, 1000, false),
+                Optional.of(redis.url()), "bench", TwoLevelCache.Clock.SYSTEM, new SimpleMeterRegistry());
         caffeine = Caffeine.newBuilder().maximumSize(50_000).build();
         client = RedisClient.create(redis.url());
         connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));

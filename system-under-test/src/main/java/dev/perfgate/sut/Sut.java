@@ -107,9 +107,8 @@ public final class Sut implements AutoCloseable {
             }
             CacheSettings caching = config.cache();
             if (caching.enabled()) {
-                cache = new TwoLevelCache(caching.strategies(), infra.redisUrl(), db.identity(),
-                        Duration.ofMillis(caching.redisTimeoutMs()), caching.compressMinBytes(), caching.syncMs(),
-                        TwoLevelCache.Clock.SYSTEM, metrics.registry());
+                cache = new TwoLevelCache(caching, infra.redisUrl(), db.identity(), TwoLevelCache.Clock.SYSTEM,
+                        metrics.registry());
             }
             EndpointStats stats = new EndpointStats(metrics.registry());
             HttpRouting.Builder routing = HttpRouting.builder();

@@ -112,19 +112,21 @@ public final class TwoLevelCache implements AutoCloseable {
     private final RedisTier redis;
     private final TagVersions tagVersions;
     /**
+     * @param settings  the strategies, the Redis timeout, the compression threshold and how often to look for missed
+     *                  invalidations
      * @param redisUrl  empty for L1 only
      * @param namespace the database's identity: nodes share entries only when they share a database
-     * @param syncMs   how often to look for missed invalidations
      */
-    public TwoLevelCache(Map<String, CacheStrategy> strategies, java.util.Optional<String> redisUrl, String namespace,
-                         Duration redisTimeout, int compressMinBytes, long syncMs, Clock clock, MeterRegistry registry) {
+    public TwoLevelCache(CacheSettings settings, java.util.Optional<String> redisUrl, String namespace, Clock clock,
+                         MeterRegistry registry) {
         this.clock = clock;
-        this.codec = new Codec(compressMinBytes);
+        this.codec = new Codec(settings.compressMinBytes());
         for (CacheName name : CacheName.values()) {
-            regions.put(name, new L1Region(name, strategies.get(name.strategy())));
+            regions.put(name, new L1Region(name, settings.strategies().get(name.strategy())));
         }
-        this.redis = redisUrl.map(u -> new RedisTier(u, namespace, redisTimeout)).orElse(null);
-        this.tagVersions = new TagVersions(redis, clock, syncMs);
+        this.redis = redisUrl.map(u -> new RedisTier(u, namespace, Duration.ofMillis(settings.redisTimeoutMs())))
+                .orElse(null);
+        this.tagVersions = new TagVersions(redis, clock, settings.syncMs());
         register(registry);
     }
 

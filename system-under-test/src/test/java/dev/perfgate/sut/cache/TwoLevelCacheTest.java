@@ -77,9 +77,14 @@ class TwoLevelCacheTest {
         }
     }
 
+    /** The default strategies, a 100 ms Redis timeout, compression from 1 KiB, and the given sync interval. */
+    private static CacheSettings settings(int syncMs) {
+        return new CacheSettings(true, CacheStrategy.parse(CacheStrategy.DEFAULTS), 1024, 100, syncMs, false);
+    }
+
     private TwoLevelCache node(TwoLevelCache.Clock clock) {
-        TwoLevelCache cache = new TwoLevelCache(CacheStrategy.parse(CacheStrategy.DEFAULTS), Optional.of(redis.url()),
-                NAMESPACE, Duration.ofMillis(100), 1024, 60_000, clock, new SimpleMeterRegistry());
+        TwoLevelCache cache = new TwoLevelCache(settings(60_000), Optional.of(redis.url()), NAMESPACE, clock,
+                new SimpleMeterRegistry());
         caches.add(cache);
         return cache;
     }
@@ -456,8 +461,8 @@ class TwoLevelCacheTest {
 
     @Test
     void l1Only_withoutRedis() throws Exception {
-        TwoLevelCache cache = new TwoLevelCache(CacheStrategy.parse(CacheStrategy.DEFAULTS), Optional.empty(),
-                NAMESPACE, Duration.ofMillis(100), 1024, 1000, TwoLevelCache.Clock.SYSTEM, new SimpleMeterRegistry());
+        TwoLevelCache cache = new TwoLevelCache(settings(1000), Optional.empty(), NAMESPACE,
+                TwoLevelCache.Clock.SYSTEM, new SimpleMeterRegistry());
         caches.add(cache);
         AtomicInteger loads = new AtomicInteger();
         get(cache, "k", "client:1", "v1", loads);
