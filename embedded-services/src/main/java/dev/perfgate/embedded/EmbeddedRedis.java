@@ -47,6 +47,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         return port;
     }
 
+    /** Returns the server's process while it runs, empty otherwise; a load harness declares it as the service's. */
+    public synchronized java.util.Optional<ProcessHandle> process() {
+        return process != null && process.isAlive() ? java.util.Optional.of(process.toHandle())
+                : java.util.Optional.empty();
+    }
+
     /** Starts the server (again) on its port and waits until it accepts connections. */
     public synchronized void start() {
         if (process != null && process.isAlive()) {

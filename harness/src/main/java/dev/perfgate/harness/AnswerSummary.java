@@ -31,6 +31,11 @@ final class AnswerSummary {
         latency.add(o.latency);
         server.add(o.server);
         gapMicros.add(o.gapMicros);
+        addCounts(o);
+    }
+
+    /** Adds another summary's counts only (an injector's totals: its histograms go to the interval log). */
+    void addCounts(AnswerSummary o) {
         o.errors.forEach((cause, n) -> errors.merge(cause, n, Long::sum));
         attempts += o.attempts;
         received += o.received;

@@ -92,7 +92,7 @@ public final class ExactResults {
 
         /**
          * Writes the samples that started at or after {@code from} to the log as one interval histogram per kind and
-         * whole second ({@link InjectorShare#tags}), and returns what they add up to (attempts not yet counted).
+         * whole second ({@link InjectorShare#tags}), and returns their counts (attempts not yet counted).
          */
         synchronized AnswerSummary writeIntervals(long from, Stalls stalls, int index, HistogramLogWriter log) {
             if (size >= 1 << 24) {
@@ -135,7 +135,7 @@ public final class ExactResults {
                     log.outputIntervalHistogram(sec, sec + 1, kinds[k], k == 0 ? 1.0 : 1000.0);
                 }
             }
-            total.add(second);
+            total.addCounts(second);
             second.clear();
         }
 

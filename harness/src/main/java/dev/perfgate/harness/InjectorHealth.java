@@ -122,17 +122,12 @@ public final class InjectorHealth implements AutoCloseable {
         if (s == null) {
             return -1;
         }
-        long self = ProcessHandle.current().pid();
-        java.util.Set<Long> seen = new java.util.HashSet<>(List.of(self));
-        long ticks = 0;
-        for (ProcessHandle root : concat(s, otherInjectors)) {
-            for (ProcessHandle p : (Iterable<ProcessHandle>) java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(root), root.descendants())::iterator) {
-                if (seen.add(p.pid())) {
-                    ticks += ticks(p);
-                }
-            }
-        }
+        // each process once, though trees overlap (a local injector's tree holds the service), and never this JVM
+        java.util.Set<Long> seen = new java.util.HashSet<>(List.of(ProcessHandle.current().pid()));
+        long ticks = java.util.stream.Stream.concat(s.stream(), otherInjectors.stream())
+                .flatMap(root -> java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants()))
+                .filter(p -> seen.add(p.pid()))
+                .mapToLong(InjectorHealth::ticks).sum();
         double share = -1;
         if (serviceTicks >= 0 && ticks >= serviceTicks) {
             double seconds = (nowNanos - serviceTicksAt) / 1e9;
@@ -141,12 +136,6 @@ public final class InjectorHealth implements AutoCloseable {
         serviceTicks = ticks;
         serviceTicksAt = nowNanos;
         return share;
-    }
-
-    private static List<ProcessHandle> concat(List<ProcessHandle> a, List<ProcessHandle> b) {
-        List<ProcessHandle> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** Returns a process's user + system CPU time in clock ticks (1/100 s on Linux), 0 where /proc is absent. */

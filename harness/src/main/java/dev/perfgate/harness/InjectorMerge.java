@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -77,11 +76,7 @@ public final class InjectorMerge {
 
         Map<String, AnswerSummary> byName = new TreeMap<>();
         for (InjectorShare share : shares) {
-            List<AnswerSummary> indexed = new ArrayList<>();
-            for (InjectorShare.Counts c : share.requests()) {
-                AnswerSummary s = AnswerSummary.of(c);
-                indexed.add(s);
-            }
+            List<AnswerSummary> indexed = share.requests().stream().map(AnswerSummary::of).toList();
             readIntervals(InjectorShare.log(dir, share.injector()), indexed, share.injector());
             for (int k = 0; k < indexed.size(); k++) {
                 byName.merge(share.requests().get(k).name(), indexed.get(k), (a, b) -> {
@@ -222,14 +217,10 @@ public final class InjectorMerge {
         return new long[] {none, attempts};
     }
 
-    /** Returns each injector's request count, for the console: "injector 0: 1,234 requests; injector 1: …". */
+    /** Returns each injector's request count, for the console: "injector 0 sent 1,234, injector 1 sent …". */
     static String describe(Merged merged) {
-        Map<Integer, Long> counts = new LinkedHashMap<>();
-        for (InjectorShare s : merged.shares()) {
-            counts.put(s.injector(), s.requests().stream().mapToLong(InjectorShare.Counts::attempts).sum());
-        }
-        List<String> parts = new ArrayList<>();
-        counts.forEach((i, n) -> parts.add(String.format("injector %d sent %,d", i, n)));
-        return String.join(", ", parts);
+        return merged.shares().stream().map(s -> String.format("injector %d sent %,d", s.injector(),
+                s.requests().stream().mapToLong(InjectorShare.Counts::attempts).sum()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 }

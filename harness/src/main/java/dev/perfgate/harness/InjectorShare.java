@@ -62,6 +62,7 @@ public record InjectorShare(int schemaVersion, String simulation, String profile
         try {
             Files.createDirectories(dir);
             Path log = log(dir, injector);
+            long first = ExactResults.firstRequestMillis();
             List<Counts> counts;
             try (PrintStream out = new PrintStream(Files.newOutputStream(log), false, "US-ASCII")) {
                 HistogramLogWriter writer = new HistogramLogWriter(out);
@@ -69,14 +70,13 @@ public record InjectorShare(int schemaVersion, String simulation, String profile
                         + " (" + profile + "); tags c.N client ms, s.N server us, g.N client-minus-server us; N indexes"
                         + " requests in " + json(dir, injector).getFileName());
                 writer.outputLogFormatVersion();
-                long first = ExactResults.firstRequestMillis();
                 writer.outputStartTime(Math.max(0, first));
                 writer.outputBaseTime(0); // interval timestamps are absolute epoch seconds
                 writer.outputLegend();
                 counts = ExactResults.writeShare(writer, stalls, warmUpMillis);
             }
             InjectorShare share = new InjectorShare(SCHEMA_VERSION, simulation, profile, injector, injectors,
-                    ExactResults.firstRequestMillis(), ExactResults.judgedFromMillis(warmUpMillis),
+                    first, ExactResults.judgedFromMillis(warmUpMillis),
                     ExactResults.lastResponseMillis(),
                     validity.apply(counts.stream().mapToLong(Counts::stalled).sum()), counts);
             Path json = json(dir, injector);

@@ -62,11 +62,10 @@ public record ServerFigures(JsonNode metrics, JsonNode queries, List<Node> nodes
                     }
                 }
             }
-            List<Suspect> listed = new ServerFigures(null, node.queries()).nPlusOneSuspects();
-            JsonNode entries = listed == null ? null : node.queries().get("nPlusOneSuspects");
+            JsonNode listed = suspectList(node.queries());
             for (int i = 0; listed != null && i < listed.size(); i++) {
-                if (seen.add(listed.get(i))) {
-                    suspects.add(entries.get(i));
+                if (seen.add(suspect(listed.get(i)))) {
+                    suspects.add(listed.get(i));
                 }
             }
         }
@@ -84,14 +83,24 @@ public record ServerFigures(JsonNode metrics, JsonNode queries, List<Node> nodes
 
     /** Returns the query report's N+1 suspects, or null when there is no report or it has no such list. */
     public List<Suspect> nPlusOneSuspects() {
-        JsonNode list = queries == null ? null : queries.get("nPlusOneSuspects");
-        if (list == null || !list.isArray()) {
+        JsonNode list = suspectList(queries);
+        if (list == null) {
             return null;
         }
         List<Suspect> out = new ArrayList<>();
         for (JsonNode entry : list) {
-            out.add(ResultFiles.MAPPER.convertValue(entry, Suspect.class));
+            out.add(suspect(entry));
         }
         return out;
+    }
+
+    /** Returns a query report's suspect list as the service wrote it, or null without a report or a list. */
+    private static JsonNode suspectList(JsonNode queries) {
+        JsonNode list = queries == null ? null : queries.get("nPlusOneSuspects");
+        return list == null || !list.isArray() ? null : list;
+    }
+
+    private static Suspect suspect(JsonNode entry) {
+        return ResultFiles.MAPPER.convertValue(entry, Suspect.class);
     }
 }

@@ -106,7 +106,7 @@ public final class Run {
         }
         if (sharedDatabase != null) {
             sharedDatabase.process().ifPresent(processes::add);
-            ProcessHandle.current().children().forEach(processes::add); // the shared Redis among them
+            sharedCache.process().ifPresent(processes::add);
         }
         perfgate.serviceProcesses(processes); // CPU of neither the service nor Gatling is other work competing
     }
@@ -128,10 +128,11 @@ public final class Run {
         perfgate.awaitInjectors(); // other injectors may still be loading the service this JVM started
         // the run's top statements are analyzed first (plan rules, verified index advice), after the load is over
         post("/api/admin/queries/analyze?top=10");
+        List<String> urls = baseUrls();
         List<ServerFigures.Node> figures = new ArrayList<>();
         for (int i = 0; i < services.size(); i++) {
-            figures.add(new ServerFigures.Node(baseUrls().get(i), services.get(i).getForReport(
-                    "/api/performance/metrics"), services.get(i).getForReport("/api/performance/queries")));
+            figures.add(new ServerFigures.Node(urls.get(i), services.get(i).getForReport("/api/performance/metrics"),
+                    services.get(i).getForReport("/api/performance/queries")));
         }
         perfgate.serverFigures(ServerFigures.of(figures));
         boolean started = !nodes.isEmpty();
