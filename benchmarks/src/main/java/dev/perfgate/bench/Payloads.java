@@ -13,7 +13,7 @@ import dev.perfgate.sut.SutConfig;
 
 /**
  * Real response bodies: the service started on embedded PostgreSQL and Redis at a small scale, asked over HTTP for
- * a vendor search page of 100, an organization's dashboard and a couple's detail (baseline mode, so the bytes are
+ * a vendor search page of 100, an organization's dashboard and a couple's detail (naive mode, so the bytes are
  * the database path's). Shared by the codec and compression benchmarks, which must measure on what the cache stores.
  */
 final class Payloads {
@@ -36,7 +36,7 @@ final class Payloads {
             String[] paths = {"/api/vendors?size=100&sort=-rating", "/api/analytics/dashboard?org=1", "/api/clients/1"};
             for (int i = 0; i < paths.length; i++) {
                 HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + paths[i]))
-                        .header("X-Perf-Mode", "baseline").build(), HttpResponse.BodyHandlers.ofByteArray());
+                        .header("X-Perf-Mode", "naive").build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException(paths[i] + " answered " + r.statusCode());
                 }

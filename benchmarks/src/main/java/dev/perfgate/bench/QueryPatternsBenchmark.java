@@ -27,7 +27,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import dev.perfgate.embedded.EmbeddedPostgres;
 
 /**
- * The classic query patterns, baseline beside optimized, on one embedded PostgreSQL in one run:
+ * The classic query patterns, naive beside optimized, on one embedded PostgreSQL in one run:
  * <ul>
  *   <li>a page of 50 vendors loaded one query per vendor (N+1) vs one {@code = ANY(?)} query;</li>
  *   <li>1,000 ratings written by a per-row UPDATE loop vs one set-based {@code UPDATE … FROM unnest(…)}, and the

@@ -12,22 +12,25 @@ import java.util.Map;
 
 /**
  * The measured before/after table, written from one JMH run ({@code reports/OPTIMIZATIONS.md} and an HTML twin):
- * for each optimization the baseline's figure, the optimized figure and the ratio, each with its error, and the
+ * for each optimization the naive way's figure, the optimized figure and the ratio, each with its error, and the
  * command that reproduces it; then what each of our wrappers costs over the raw library it wraps. Both sides of a
  * row come from the same run on the same machine, so the ratio holds where absolute times do not.
  */
 public final class OptimizationTable {
     private static final String BENCH = "dev.perfgate.bench.";
 
-    /** A pair of benchmarks: what is compared, the baseline side and the optimized (or wrapping) side. */
-    public record Pair(String section, String what, String baseline, String optimized) {
+    /**
+     * A pair of benchmarks: what is compared, the side before (the naive way, or the raw library) and the side after
+     * (the optimized way, or perfgate's path through the library).
+     */
+    public record Pair(String section, String what, String before, String after) {
     }
 
     /** One measured row: the two scores and the ratio (speed-up or overhead, see the sections), with its error. */
     public record Row(Pair pair, JmhResults.Score before, JmhResults.Score after, double ratio, double ratioError) {
     }
 
-    static final String OPTIMIZATIONS = "Optimizations: baseline → optimized (ratio = how many times faster)";
+    static final String OPTIMIZATIONS = "Optimizations: naive → optimized (ratio = how many times faster)";
     static final String WRAPPERS = "Wrapper cost: raw library → perfgate's path (ratio = overhead factor)";
 
     /** The pairs the table reports, by benchmark id. */
@@ -95,14 +98,14 @@ public final class OptimizationTable {
         scores.forEach(s -> byId.put(s.id().startsWith(BENCH) ? s.id().substring(BENCH.length()) : s.id(), s));
         List<Row> out = new ArrayList<>();
         for (Pair p : PAIRS) {
-            JmhResults.Score a = byId.get(p.baseline());
-            JmhResults.Score b = byId.get(p.optimized());
+            JmhResults.Score a = byId.get(p.before());
+            JmhResults.Score b = byId.get(p.after());
             if (a == null || b == null) {
                 continue;
             }
             double ta = nanos(a);
             double tb = nanos(b);
-            // a speed-up for optimizations (baseline time / optimized time), an overhead for wrappers (ours / raw)
+            // a speed-up for optimizations (naive time / optimized time), an overhead for wrappers (ours / raw)
             double ratio = p.section().equals(WRAPPERS) ? tb / ta : ta / tb;
             double ra = relativeError(a);
             double rb = relativeError(b);
@@ -198,11 +201,11 @@ public final class OptimizationTable {
      * parameters they have (both values when they differ).
      */
     static String arguments(Pair p) {
-        String a = method(p.baseline());
-        String b = method(p.optimized());
+        String a = method(p.before());
+        String b = method(p.after());
         StringBuilder out = new StringBuilder("'").append(a.equals(b) ? a : "(" + a + "|" + b + ")").append("$'");
         Map<String, java.util.Set<String>> params = new java.util.TreeMap<>();
-        for (String id : List.of(p.baseline(), p.optimized())) {
+        for (String id : List.of(p.before(), p.after())) {
             int open = id.indexOf(" [");
             if (open < 0) {
                 continue;

@@ -29,7 +29,7 @@ public final class Api {
     private final Set<String> used = Collections.synchronizedSet(new LinkedHashSet<>());
     private final RequestNames names = new RequestNames();
 
-    /** @param regress request names to send in baseline mode, a deliberate regression for the gate to catch */
+    /** @param regress request names to send in naive mode (X-Perf-Mode: naive), a deliberate regression for the gate to catch */
     public Api(Set<String> regress) {
         this.regress = regress;
     }
@@ -72,7 +72,7 @@ public final class Api {
         List<Integer> ok = Arrays.asList(expected);
         HttpRequestActionBuilder r = request.check(status().in(ok));
         if (regress.contains(name)) {
-            r = r.header("X-Perf-Mode", "baseline");
+            r = r.header("X-Perf-Mode", "naive");
         }
         return exec(r);
     }

@@ -17,7 +17,7 @@ import java.util.Set;
  *                  virtual user picks one in turn; empty: start the service
  * @param nodes     how many nodes of the service to start when there is no target ({@code -Dnodes=}, default 1):
  *                  several share one embedded PostgreSQL and Redis, as production nodes share theirs
- * @param regress   request names to send with {@code X-Perf-Mode: baseline}: a deliberate regression that the gate
+ * @param regress   request names to send with {@code X-Perf-Mode: naive}: a deliberate regression that the gate
  *                  must catch (tests, and anyone who wants to see the gate fail)
  * @param sutEnv    extra settings for the service the harness starts ({@code -DsutEnv=SUT_CACHE_ENABLED=false,...}),
  *                  e.g. to measure it without its cache

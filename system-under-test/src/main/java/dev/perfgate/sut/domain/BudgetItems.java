@@ -19,7 +19,7 @@ import dev.perfgate.sut.request.RequestContext;
 
 /**
  * A couple's budget: items with their vendor and payments, totals and a per-category breakdown.
- * Optimized: three statements whatever the number of items. Baseline: the classic N+1, one vendor lookup and one
+ * Optimized: three statements whatever the number of items. Naive: the classic N+1, one vendor lookup and one
  * payments query per item.
  */
 public final class BudgetItems {
@@ -64,7 +64,7 @@ public final class BudgetItems {
         return db.read(request, c -> {
             BigDecimal total = Rows.one(c, "SELECT budget_total FROM clients WHERE id = ?", List.of(clientId),
                     rs -> rs.getBigDecimal(1)).orElseThrow(() -> ApiException.notFound("client", clientId));
-            List<Item> items = request.baseline() ? itemsBaseline(c, clientId) : itemsOptimized(c, clientId);
+            List<Item> items = request.naive() ? itemsNaive(c, clientId) : itemsOptimized(c, clientId);
             return summarize(clientId, total, items);
         });
     }
@@ -82,7 +82,7 @@ public final class BudgetItems {
                         payments.getOrDefault(rs.getLong("id"), List.of())));
     }
 
-    private static List<Item> itemsBaseline(Connection c, long clientId) throws SQLException {
+    private static List<Item> itemsNaive(Connection c, long clientId) throws SQLException {
         List<Item> bare = Rows.all(c, "SELECT " + ITEM_COLUMNS + " FROM budget_items b WHERE b.client_id = ?"
                 + " ORDER BY b.category, b.id", List.of(clientId), rs -> item(rs, null, List.of()));
         List<Item> items = new ArrayList<>(bare.size());

@@ -77,7 +77,7 @@ public final class ClientExport implements AutoCloseable {
     private final PreparedStatement statement;
     private final long orgId;
     private final long rows;
-    /** Rows between flushes: a fetch's worth, or never for the in-memory baseline. */
+    /** Rows between flushes: a fetch's worth, or never for the naive in-memory way. */
     private final int flushEvery;
     private ResultSet cursor;
 
@@ -93,7 +93,7 @@ public final class ClientExport implements AutoCloseable {
      * Opens an export: borrows a read connection, starts the snapshot, checks the organization and counts its rows.
      * Every failure here is an ordinary error response; the caller must {@link #close()} what it gets.
      *
-     * @param fetchSize rows per fetch from the cursor; 0 is the naive way (the baseline): pgjdbc then reads the
+     * @param fetchSize rows per fetch from the cursor; 0 is the naive way: pgjdbc then reads the
      *                  whole result into memory before the first row is handed over
      */
     public static ClientExport open(RequestContext request, Database db, long orgId, int fetchSize)

@@ -78,9 +78,9 @@ public final class Clients {
         });
     }
 
-    /** Returns a couple with its summary: one statement, or six in baseline (one per figure, the naive way). */
+    /** Returns a couple with its summary: one statement, or six the naive way (one per figure). */
     public Detail detail(RequestContext request, long id) throws SQLException {
-        return db.read(request, c -> request.baseline() ? detailBaseline(c, id) : detailOptimized(c, id));
+        return db.read(request, c -> request.naive() ? detailNaive(c, id) : detailOptimized(c, id));
     }
 
     private static Detail detailOptimized(Connection c, long id) throws SQLException {
@@ -111,7 +111,7 @@ public final class Clients {
         }
     }
 
-    private static Detail detailBaseline(Connection c, long id) throws SQLException {
+    private static Detail detailNaive(Connection c, long id) throws SQLException {
         Client client = require(c, id);
         List<Long> arg = List.of(id);
         String org = Rows.aggregate(c, "SELECT name FROM organizations WHERE id = ?", List.of(client.orgId()),

@@ -44,7 +44,7 @@ public final class Paging {
 
     /**
      * The position after the last row of a keyset page: the sort value and id of that row, and how many rows came
-     * before the next page (which only the baseline's OFFSET needs).
+     * before the next page (which only the naive way's OFFSET needs).
      */
     public record Cursor(String sort, String value, long id, long position) {
         String encode() {
@@ -66,7 +66,7 @@ public final class Paging {
     }
 
     /**
-     * What page the client asked for. {@code offsetForCursor} is the baseline of keyset paging: the same cursor
+     * What page the client asked for. {@code offsetForCursor} is the naive counterpart of keyset paging: the same cursor
      * pages served with OFFSET (every row before the page read and discarded), so the two can be measured against
      * each other on identical responses.
      */
@@ -80,7 +80,7 @@ public final class Paging {
      */
     public static PageRequest request(Map<String, SortKey> allowed, String defaultSort, Optional<String> sortParam,
                                       int size, Optional<String> pageParam, Optional<String> cursorParam,
-                                      boolean baseline) {
+                                      boolean naive) {
         String raw = sortParam.orElse(defaultSort);
         boolean descending = raw.startsWith("-");
         SortKey key = allowed.get(descending ? raw.substring(1) : raw);
@@ -100,7 +100,7 @@ public final class Paging {
                 throw ApiException.badRequest("cursor", "cursor was made for sort " + cursor.get().sort()
                         + ", but sort is " + sort.apiName());
             }
-            return new PageRequest(sort, size, 0, true, cursor, baseline);
+            return new PageRequest(sort, size, 0, true, cursor, naive);
         }
         int page = 0;
         if (pageParam.isPresent()) {
@@ -114,7 +114,7 @@ public final class Paging {
                         + MAX_PAGE + " (use cursor= for deep paging)");
             }
         }
-        return new PageRequest(sort, size, page, false, Optional.empty(), baseline);
+        return new PageRequest(sort, size, page, false, Optional.empty(), naive);
     }
 
     /** SQL conditions joined by AND, with their bind values in order. */

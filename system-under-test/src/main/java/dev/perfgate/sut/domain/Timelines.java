@@ -17,7 +17,7 @@ import dev.perfgate.sut.request.RequestContext;
 
 /**
  * A couple's timeline: tasks and vendor bookings in date order, paged. Optimized: one UNION query and a count.
- * Baseline: tasks and bookings loaded whole, then one planner or vendor lookup per entry, merged and paged in memory.
+ * Naive: tasks and bookings loaded whole, then one planner or vendor lookup per entry, merged and paged in memory.
  */
 public final class Timelines {
     private final Database db;
@@ -53,8 +53,8 @@ public final class Timelines {
             Clients.Client client = Clients.require(c, clientId);
             List<Entry> items;
             long total;
-            if (request.baseline()) {
-                List<Entry> all = baselineEntries(c, clientId, from, to);
+            if (request.naive()) {
+                List<Entry> all = naiveEntries(c, clientId, from, to);
                 total = all.size();
                 items = all.subList((int) Math.min(all.size(), (long) page * size),
                         (int) Math.min(all.size(), (long) page * size + size));
@@ -79,7 +79,7 @@ public final class Timelines {
         });
     }
 
-    private static List<Entry> baselineEntries(Connection c, long clientId, LocalDate from, LocalDate to)
+    private static List<Entry> naiveEntries(Connection c, long clientId, LocalDate from, LocalDate to)
             throws SQLException {
         List<Entry> out = new ArrayList<>();
         for (Entry t : Rows.all(c, "SELECT 'task' AS type, id, due_date AS date, title, status, priority::int AS priority,"

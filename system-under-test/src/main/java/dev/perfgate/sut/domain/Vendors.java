@@ -50,7 +50,7 @@ public final class Vendors {
     }
 
     /**
-     * Searches vendors. Baseline: the page's ids first, then each vendor loaded by its own query (the N+1 the
+     * Searches vendors. Naive: the page's ids first, then each vendor loaded by its own query (the N+1 the
      * statement statistics flag); optimized: one query for the page.
      */
     public Map<String, Object> search(RequestContext request, Optional<String> category, Optional<String> city,
@@ -61,7 +61,7 @@ public final class Vendors {
             city.ifPresent(v -> where.and("v.city = ?", v));
             minRating.ifPresent(v -> where.and("v.rating >= ?", v));
             q.ifPresent(v -> where.and("v.name ILIKE ?", "%" + Paging.likeLiteral(v) + "%"));
-            if (request.baseline()) {
+            if (request.naive()) {
                 return Paging.list(c, "v.id", "vendors v", "v.id", where, page, rs -> Rows.one(c,
                         "SELECT " + COLUMNS + " FROM vendors v WHERE v.id = ?", List.of(rs.getLong("id")), Vendor::map)
                         .orElseThrow());
@@ -91,12 +91,12 @@ public final class Vendors {
 
     /**
      * Recomputes every vendor's rating (mean review, 2 decimals; 0 without reviews) and review count from its
-     * reviews, in one transaction. Baseline: the per-row loop of a typical batch job — each vendor's figures read and
+     * reviews, in one transaction. Naive: the per-row loop of a typical batch job — each vendor's figures read and
      * written by its own two statements; optimized: one set-based UPDATE that writes only the rows that change.
      */
     public Recomputed recomputeRatings(RequestContext request) throws SQLException {
         return db.inTransaction(request, c -> {
-            if (request.baseline()) {
+            if (request.naive()) {
                 List<Long> ids = Rows.all(c, "SELECT id FROM vendors ORDER BY id", List.of(), rs -> rs.getLong(1));
                 long changed = 0;
                 for (long id : ids) {

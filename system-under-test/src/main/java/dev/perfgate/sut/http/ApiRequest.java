@@ -39,7 +39,7 @@ public final class ApiRequest {
         this.maxBodyBytes = maxBodyBytes;
         this.mode = PerfMode.parse(header(PerfMode.HEADER).orElse(null));
         this.context = context;
-        context.baseline(mode == PerfMode.BASELINE);
+        context.naive(mode == PerfMode.NAIVE);
     }
 
     /** Returns the request's context, handed to the domain, the cache and the database for this request's work. */

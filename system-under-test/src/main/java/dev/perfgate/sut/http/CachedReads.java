@@ -6,7 +6,7 @@ import dev.perfgate.sut.cache.CacheName;
 import dev.perfgate.sut.cache.TwoLevelCache;
 
 /**
- * How endpoints use the cache: a read goes through it unless the request is in baseline mode (which measures the
+ * How endpoints use the cache: a read goes through it unless the request is in naive mode (which measures the
  * service without it) or the cache is off; a write names the tags it changed.
  */
 public final class CachedReads {
@@ -17,10 +17,10 @@ public final class CachedReads {
         this.cache = cache;
     }
 
-    /** Returns the value from the cache, or loads it directly in baseline mode or without a cache. */
+    /** Returns the value from the cache, or loads it directly in naive mode or without a cache. */
     public Object get(ApiRequest r, CacheName name, String key, List<String> tags, TwoLevelCache.Loader loader)
             throws Exception {
-        if (cache == null || r.mode() == PerfMode.BASELINE) {
+        if (cache == null || r.mode() == PerfMode.NAIVE) {
             r.context().cacheOutcome(TwoLevelCache.Level.BYPASS.name());
             return loader.load(r.context());
         }

@@ -76,7 +76,7 @@ public final class CatalogEndpoints {
         boolean unread = r.booleanParam("unread").orElse(false);
         Paging.PageRequest page = Paging.request(Notifications.SORTS, "-createdAt", Optional.empty(),
                 r.intParam("size", 20, 1, Paging.MAX_SIZE), r.param("page"), r.param("cursor"),
-                r.mode() == PerfMode.BASELINE);
+                r.mode() == PerfMode.NAIVE);
         return ApiResponse.ok(reads.get(r, CacheName.NOTIFICATIONS, r.canonicalQuery(),
                 List.of(CacheTags.notifications(user)), request -> notifications.list(request, user, unread, page)));
     }

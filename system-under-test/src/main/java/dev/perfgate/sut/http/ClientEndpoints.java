@@ -55,7 +55,7 @@ public final class ClientEndpoints {
 
     static Paging.PageRequest page(ApiRequest r, Map<String, Paging.SortKey> sorts, String defaultSort) {
         return Paging.request(sorts, defaultSort, r.param("sort"), r.intParam("size", 20, 1, Paging.MAX_SIZE),
-                r.param("page"), r.param("cursor"), r.mode() == PerfMode.BASELINE);
+                r.param("page"), r.param("cursor"), r.mode() == PerfMode.NAIVE);
     }
 
     private ApiResponse list(ApiRequest r) throws Exception {

@@ -30,13 +30,13 @@ public final class ExportEndpoints {
         long org = r.requiredId("org");
         ClientExport.Format format = ClientExport.Format.valueOf(r.enumParam("format", FORMATS).orElse("json")
                 .toUpperCase(Locale.ROOT));
-        boolean baseline = r.mode() == PerfMode.BASELINE;
+        boolean naive = r.mode() == PerfMode.NAIVE;
         // a missing organization is a 404 here
-        ClientExport export = ClientExport.open(r.context(), db, org, baseline ? 0 : fetchSize);
+        ClientExport export = ClientExport.open(r.context(), db, org, naive ? 0 : fetchSize);
         Map<String, String> headers = Map.of("X-Export-Rows", Long.toString(export.rows()),
                 "Content-Disposition", "attachment; filename=\"" + export.fileName(format) + "\"",
                 "Cache-Control", "no-store");
-        if (baseline) {
+        if (naive) {
             // the naive export, kept so its cost can be measured: the whole result in memory (no cursor), then the
             // whole document in memory, then one send; the same bytes as the stream
             ByteArrayOutputStream document = new ByteArrayOutputStream();

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One request's state, made by the HTTP layer when the request arrives and handed down to whatever serves it: the
- * route it matched, whether it runs the naive way ({@code X-Perf-Mode: baseline}), which cache level answered it
+ * route it matched, whether it runs the naive way ({@code X-Perf-Mode: naive}), which cache level answered it
  * ({@code X-Cache}) and the statements it ran ({@code X-Query-Count}, with a tally per statement shape from which the
  * statement statistics flag N+1 loads). Work outside any request (cache warm-up, a refresh ahead of expiry, live
  * snapshots) gets a {@link #background} context of its own, so nothing it does lands on a request.
@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class RequestContext {
     private final String route;
-    private boolean baseline;
+    private boolean naive;
     private String cacheOutcome;
     private int statements;
     private Map<String, StatementShape> shapes;
@@ -42,13 +42,13 @@ public final class RequestContext {
     }
 
     /** Returns whether the request is served the naive way (no cache, N+1 loads, per-row updates, offset paging). */
-    public boolean baseline() {
-        return baseline;
+    public boolean naive() {
+        return naive;
     }
 
     /** Sets the perf mode, once the request's {@code X-Perf-Mode} header is read. */
-    public void baseline(boolean baseline) {
-        this.baseline = baseline;
+    public void naive(boolean naive) {
+        this.naive = naive;
     }
 
     /** Returns which cache level answered ({@code L1}, {@code L2}, {@code LOAD}, {@code BYPASS}), or null. */

@@ -40,7 +40,7 @@ class CacheHttpTest {
         http.post("/api/admin/cache/clear", null, ADMIN);
         Http.Response loaded = http.get(path);
         Http.Response hit = http.get(path);
-        Http.Response bypass = http.get(path, "X-Perf-Mode", "baseline");
+        Http.Response bypass = http.get(path, "X-Perf-Mode", "naive");
         assertThat(loaded.status()).as(loaded.body()).isEqualTo(200);
         assertThat(loaded.header("X-Cache")).isEqualTo("LOAD");
         assertThat(hit.header("X-Cache")).isEqualTo("L1");

@@ -8,7 +8,7 @@ public final class UpwardImportFixture {
     }
 
     /** Depends on the HTTP layer's perf-mode parser. */
-    public static boolean baseline(String header) {
-        return PerfMode.parse(header) == PerfMode.BASELINE;
+    public static boolean naive(String header) {
+        return PerfMode.parse(header) == PerfMode.NAIVE;
     }
 }

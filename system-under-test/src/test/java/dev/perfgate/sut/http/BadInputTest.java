@@ -168,6 +168,14 @@ class BadInputTest {
     }
 
     @Test
+    void perfModeByItsOldName_is400NamingTheNewOne() {
+        Http.Response r = http.get("/api/performance/health", "X-Perf-Mode", "baseline");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("field").asText()).isEqualTo("X-Perf-Mode");
+        assertThat(r.json().path("message").asText()).contains("\"baseline\"").contains("send naive");
+    }
+
+    @Test
     void rejectedWrites_leaveStoredDataUnchanged() {
         long item = TestSut.queryLong("SELECT min(id) FROM budget_items");
         long task = TestSut.queryLong("SELECT min(id) FROM tasks");

@@ -31,7 +31,7 @@ class QueryReportTest {
     /** The body is its record, field for field: read strictly (an unknown field fails) and written back the same. */
     @Test
     void report_isItsTypedContract() throws Exception {
-        http.get("/api/vendors?size=20", "X-Perf-Mode", "baseline");
+        http.get("/api/vendors?size=20", "X-Perf-Mode", "naive");
         String body = http.get("/api/performance/queries").body();
         var strict = Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         QueryReport report = strict.readValue(body, QueryReport.class);
@@ -44,13 +44,13 @@ class QueryReportTest {
     }
 
     @Test
-    void vendorSearch_baselineIsFlaggedAsNPlusOne_optimizedIsNot() {
+    void vendorSearch_naiveIsFlaggedAsNPlusOne_optimizedIsNot() {
         Http.Response optimized = http.get("/api/vendors?size=20");
         assertThat(report().path("nPlusOneSuspects")).isEmpty();
 
-        Http.Response baseline = http.get("/api/vendors?size=20", "X-Perf-Mode", "baseline");
-        assertThat(baseline.json()).isEqualTo(optimized.json());
-        assertThat(baseline.queryCount()).isEqualTo(optimized.queryCount() + 20); // one more per vendor on the page
+        Http.Response naive = http.get("/api/vendors?size=20", "X-Perf-Mode", "naive");
+        assertThat(naive.json()).isEqualTo(optimized.json());
+        assertThat(naive.queryCount()).isEqualTo(optimized.queryCount() + 20); // one more per vendor on the page
 
         JsonNode report = report();
         assertThat(report.path("schemaVersion").asInt()).isEqualTo(1);
@@ -65,10 +65,10 @@ class QueryReportTest {
     }
 
     @Test
-    void budget_baselineNPlusOne_isAttributedToItsRoute() {
+    void budget_naiveNPlusOne_isAttributedToItsRoute() {
         long id = TestSut.queryLong("SELECT client_id FROM budget_items GROUP BY client_id HAVING count(*) >= 8"
                 + " ORDER BY client_id LIMIT 1");
-        http.get("/api/clients/" + id + "/budget", "X-Perf-Mode", "baseline");
+        http.get("/api/clients/" + id + "/budget", "X-Perf-Mode", "naive");
         JsonNode suspects = report().path("nPlusOneSuspects");
         assertThat(suspects.findValuesAsText("route")).containsOnly("GET /api/clients/{id}/budget");
         assertThat(suspects.findValuesAsText("fingerprint"))

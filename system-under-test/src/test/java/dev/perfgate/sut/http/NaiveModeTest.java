@@ -8,32 +8,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.perfgate.sut.Http;
 import dev.perfgate.sut.TestSut;
 
-/** X-Perf-Mode: baseline serves the same body the naive way, with more statements. */
-class BaselineModeTest {
+/** X-Perf-Mode: naive serves the same body as the optimized default, with more statements. */
+class NaiveModeTest {
     private final Http http = Http.shared();
 
     @ParameterizedTest
     @ValueSource(strings = {"", "/budget", "/timeline?size=100"})
-    void baseline_sameBody_moreStatements(String suffix) {
+    void naive_sameBody_moreStatements(String suffix) {
         long id = TestSut.queryLong("SELECT c.id FROM clients c WHERE EXISTS (SELECT 1 FROM bookings b"
                 + " WHERE b.client_id = c.id) AND (SELECT count(*) FROM budget_items i WHERE i.client_id = c.id) > 5"
                 + " ORDER BY c.id LIMIT 1");
         Http.Response optimized = http.get("/api/clients/" + id + suffix);
-        Http.Response baseline = http.get("/api/clients/" + id + suffix, "X-Perf-Mode", "baseline");
-        assertThat(baseline.status()).isEqualTo(200);
-        assertThat(baseline.json()).isEqualTo(optimized.json());
-        assertThat(baseline.queryCount()).isGreaterThan(optimized.queryCount() + 4);
+        Http.Response naive = http.get("/api/clients/" + id + suffix, "X-Perf-Mode", "naive");
+        assertThat(naive.status()).isEqualTo(200);
+        assertThat(naive.json()).isEqualTo(optimized.json());
+        assertThat(naive.queryCount()).isGreaterThan(optimized.queryCount() + 4);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/api/clients?org=1&sort=weddingDate&size=7", "/api/vendors?sort=-rating&size=9",
             "/api/vendors?category=venue&sort=name&size=5"})
-    void keysetPaging_andItsOffsetBaseline_walkTheSamePages(String list) throws Exception {
+    void keysetPaging_andItsOffsetCounterpart_walkTheSamePages(String list) throws Exception {
         String cursor = "";
         for (int page = 0; page < 6; page++) {
             String url = list + "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8);
             Http.Response keyset = http.get(url);
-            Http.Response offset = http.get(url, "X-Perf-Mode", "baseline");
+            Http.Response offset = http.get(url, "X-Perf-Mode", "naive");
             assertThat(keyset.status()).isEqualTo(200);
             assertThat(offset.json()).as("page %d of %s", page, list).isEqualTo(keyset.json());
             if (keyset.json().path("nextCursor").isNull()) {
@@ -56,7 +56,7 @@ class BaselineModeTest {
 
         String drift = "UPDATE vendors SET rating = 0, review_count = 0 WHERE id % 7 = 0 RETURNING id";
         long drifted = TestSut.queryColumn(drift).size();
-        Http.Response loop = http.post(path, null, "X-Perf-Mode", "baseline", admin[0], admin[1]);
+        Http.Response loop = http.post(path, null, "X-Perf-Mode", "naive", admin[0], admin[1]);
         assertThat(TestSut.queryColumn(state).getFirst()).isEqualTo(consistent);
 
         TestSut.queryColumn(drift);
