@@ -36,7 +36,7 @@ import dev.perfgate.sut.query.StatementStats;
 import dev.perfgate.sut.request.RequestContext;
 
 /**
- * What the query monitor costs per statement: a primary-key SELECT on raw pgjdbc beside the same SELECT through
+ * What the statement statistics cost per statement: a primary-key SELECT on raw pgjdbc beside the same SELECT through
  * datasource-proxy and {@link StatementStats} (timing, fingerprint, per-route and per-request attribution), on the
  * same embedded PostgreSQL in the same run; plus the listener alone and the fingerprint with and without its cache.
  * The figure to quote is the ratio monitoredPkSelect / rawPkSelect, and listenerOnly as the absolute overhead.
@@ -55,7 +55,7 @@ public class QueryInterceptionBenchmark {
 
     private EmbeddedPostgres pg;
     private DataSource raw;
-    private StatementStats monitor;
+    private StatementStats stats;
 
     @Setup(Level.Trial)
     public void startDatabase() throws SQLException {
@@ -71,7 +71,7 @@ public class QueryInterceptionBenchmark {
                     + " INSERT INTO vendors SELECT g, 'Vendor ' || g, 'venue', 'Austin', 2, 4.5, 10,"
                     + " 'v' || g || '@x.example', now() FROM generate_series(1, 10000) g; ANALYZE vendors");
         }
-        monitor = new StatementStats(5, new SimpleMeterRegistry(), null);
+        stats = new StatementStats(5, new SimpleMeterRegistry(), null);
     }
 
     @TearDown(Level.Trial)
@@ -92,13 +92,13 @@ public class QueryInterceptionBenchmark {
         @Setup(Level.Trial)
         public void open(QueryInterceptionBenchmark b) throws SQLException {
             rawConnection = b.raw.getConnection();
-            listener = b.monitor.listenerFor(request);
+            listener = b.stats.listenerFor(request);
             monitoredConnection = Database.watched(b.raw.getConnection(), "read", listener);
         }
 
         @TearDown(Level.Trial)
         public void close(QueryInterceptionBenchmark b) throws SQLException {
-            b.monitor.end(request);
+            b.stats.end(request);
             rawConnection.close();
             monitoredConnection.close();
         }
@@ -159,12 +159,12 @@ public class QueryInterceptionBenchmark {
         /** Runs inside a request, so per-request attribution is part of the measured work. */
         @Setup(Level.Trial)
         public void beginRequest(QueryInterceptionBenchmark b) {
-            listener = b.monitor.listenerFor(request);
+            listener = b.stats.listenerFor(request);
         }
 
         @TearDown(Level.Trial)
         public void endRequest(QueryInterceptionBenchmark b) {
-            b.monitor.end(request);
+            b.stats.end(request);
         }
     }
 

@@ -35,7 +35,7 @@ public final class OptimizationTable {
 
     /** The pairs the table reports, by benchmark id. */
     public static final List<Pair> PAIRS = List.of(
-            new Pair(OPTIMIZATIONS, "Cache: primary-key read from PostgreSQL (monitored pool) vs L1 hit",
+            new Pair(OPTIMIZATIONS, "Cache: primary-key read from PostgreSQL (pool with statement statistics) vs L1 hit",
                     "QueryInterceptionBenchmark.monitoredPkSelect", "CacheBenchmark.l1Hit"),
             new Pair(OPTIMIZATIONS, "Cache: L2 hit (Redis) vs L1 hit", "CacheBenchmark.l2Hit", "CacheBenchmark.l1Hit"),
             new Pair(OPTIMIZATIONS, "Batching: page of 50 vendors, N+1 vs one = ANY(?) query",

@@ -7,6 +7,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * they had when it was loaded, when it was loaded and how long L1 may serve it.
  */
 final class CacheEntry {
+    /** The value of a negative entry: the loader's 404, kept to be thrown again on hits (its JSON tree once in L2). */
+    record NotFound(String message, String field) {
+        static NotFound of(com.fasterxml.jackson.databind.JsonNode stored) {
+            return new NotFound(stored.path("message").asText(),
+                    stored.path("field").isTextual() ? stored.path("field").asText() : null);
+        }
+    }
+
     final Object value;
     final boolean negative;
     final String[] tags;

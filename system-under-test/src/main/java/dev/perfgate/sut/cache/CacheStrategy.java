@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +59,11 @@ public record CacheStrategy(String name, long l1MaxEntries, long l1MaxBytes, Dur
             }
         }
         return out;
+    }
+
+    /** Returns a lifetime in nanoseconds with this strategy's jitter applied: {@code ttl × (1 − jitter × random)}. */
+    long jitteredNanos(Duration ttl) {
+        return (long) (ttl.toNanos() * (1 - jitter * ThreadLocalRandom.current().nextDouble()));
     }
 
     private static Duration duration(String amount, String unit) {

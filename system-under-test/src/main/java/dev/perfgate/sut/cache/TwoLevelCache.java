@@ -1,7 +1,6 @@
 package dev.perfgate.sut.cache;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +10,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.perfgate.sut.contract.ApiException;
@@ -45,13 +42,12 @@ import dev.perfgate.sut.request.RequestContext;
  * replayed before L2 is read again; then the node re-reads tag versions and the sequence, so nothing that was
  * invalidated during the outage is served from L2 afterwards.
  *
- * <p><b>Parts.</b> This class orchestrates a read; each named cache's L1 map and statistics are an {@link L1Region},
- * the L2 tier is {@link RedisTier}, what this node knows of tag versions and the invalidation bus that keeps it
- * current is {@link TagVersions}, and an L1 value is a {@link CacheEntry}.
- *
- * <p>Why this file stays over 400 lines: the read path (hit, in-flight load, L2, loader, refresh-ahead) is one
- * protocol whose correctness is an ordering argument across its methods — what goes into L1 before a waiter is
- * released, which tag versions are read before a load — and it is checked by reading it top to bottom.
+ * <p><b>Parts.</b> This class orchestrates a read (hit, in-flight load, L2, loader, refresh-ahead: one protocol whose
+ * correctness is an ordering argument — what goes into L1 before a waiter is released, which tag versions are read
+ * before a load — kept in one file to be read top to bottom). The L1 tier with its statistics is an
+ * {@link L1Region} per named cache; the L2 tier is {@link L2Entries} (what is stored, when it may be served) over
+ * {@link RedisTier} (the Redis client and its circuit breaker); the invalidation bus and what this node knows of tag
+ * versions is {@link TagVersions}; an L1 value is a {@link CacheEntry}.
  */
 public final class TwoLevelCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TwoLevelCache.class.getName());
@@ -108,9 +104,8 @@ public final class TwoLevelCache implements AutoCloseable {
 
     private final Map<CacheName, L1Region> regions = new EnumMap<>(CacheName.class);
     private final Clock clock;
-    private final Codec codec;
-    private final RedisTier redis;
     private final TagVersions tagVersions;
+    private final L2Entries l2;
     /**
      * @param settings  the strategies, the Redis timeout, the compression threshold and how often to look for missed
      *                  invalidations
@@ -120,13 +115,13 @@ public final class TwoLevelCache implements AutoCloseable {
     public TwoLevelCache(CacheSettings settings, java.util.Optional<String> redisUrl, String namespace, Clock clock,
                          MeterRegistry registry) {
         this.clock = clock;
-        this.codec = new Codec(settings.compressMinBytes());
         for (CacheName name : CacheName.values()) {
             regions.put(name, new L1Region(name, settings.strategies().get(name.strategy())));
         }
-        this.redis = redisUrl.map(u -> new RedisTier(u, namespace, Duration.ofMillis(settings.redisTimeoutMs())))
+        RedisTier redis = redisUrl.map(u -> new RedisTier(u, namespace, Duration.ofMillis(settings.redisTimeoutMs())))
                 .orElse(null);
         this.tagVersions = new TagVersions(redis, clock, settings.syncMs());
+        this.l2 = new L2Entries(redis, new Codec(settings.compressMinBytes()), tagVersions, clock);
         register(registry);
     }
 
@@ -190,7 +185,7 @@ public final class TwoLevelCache implements AutoCloseable {
             if (r.loading.putIfAbsent(key, mine) != null) {
                 continue;
             }
-            Level[] level = new Level[1];
+            Level level;
             CacheEntry e;
             try {
                 CacheEntry landed = r.l1.getIfPresent(key);
@@ -199,7 +194,12 @@ public final class TwoLevelCache implements AutoCloseable {
                     mine.complete(landed);
                     return served(request, r, Level.L1, start, landed);
                 }
-                e = loadThroughL2(request, r, key, allTags, loader, level);
+                e = l2.read(r, key, allTags);
+                level = Level.L2;
+                if (e == null) {
+                    e = load(request, r, key, allTags, loader);
+                    level = Level.LOAD;
+                }
                 // in L1 before the waiters are released and the key freed: a reader that finds no load in
                 // flight finds the entry
                 r.l1.put(key, e);
@@ -210,11 +210,10 @@ public final class TwoLevelCache implements AutoCloseable {
             } finally {
                 r.loading.remove(key, mine);
             }
-            return served(request, r, level[0], start, e);
+            return served(request, r, level, start, e);
         }
         // the key kept changing under us: load without caching rather than spin
-        Level[] level = new Level[1];
-        return served(request, r, Level.LOAD, start, load(request, r, key, allTags, loader, level));
+        return served(request, r, Level.LOAD, start, load(request, r, key, allTags, loader));
     }
 
     private Object served(RequestContext request, L1Region r, Level level, long start, CacheEntry e) {
@@ -224,13 +223,10 @@ public final class TwoLevelCache implements AutoCloseable {
         r.latency.get(level).recordValue(Math.max(0, (clock.nanos() - start) / 1000));
         if (e.negative) {
             r.negativeHits.increment();
-            // the 404 as the loader threw it: a map when loaded here, a tree when it came from L2
-            if (e.value instanceof com.fasterxml.jackson.databind.JsonNode n) {
-                throw new ApiException(404, "not_found", n.path("message").asText(),
-                        n.path("field").isTextual() ? n.path("field").asText() : null);
-            }
-            Map<?, ?> err = (Map<?, ?>) e.value;
-            throw new ApiException(404, "not_found", String.valueOf(err.get("message")), (String) err.get("field"));
+            // the 404 as the loader threw it: the record when loaded here, its JSON tree when it came from L2
+            CacheEntry.NotFound notFound = e.value instanceof CacheEntry.NotFound n ? n
+                    : CacheEntry.NotFound.of((com.fasterxml.jackson.databind.JsonNode) e.value);
+            throw new ApiException(404, "not_found", notFound.message(), notFound.field());
         }
         return e.value;
     }
@@ -272,7 +268,7 @@ public final class TwoLevelCache implements AutoCloseable {
         r.refreshes.increment();
         Thread.ofVirtual().name("perfgate-cache-refresh").start(() -> {
             try {
-                CacheEntry fresh = load(RequestContext.background("cache refresh"), r, key, tags, loader, new Level[1]);
+                CacheEntry fresh = load(RequestContext.background("cache refresh"), r, key, tags, loader);
                 r.l1.put(key, fresh);
             } catch (Exception failure) {
                 e.refreshing.set(false); // the old value stays until it expires; the next read tries again
@@ -280,29 +276,8 @@ public final class TwoLevelCache implements AutoCloseable {
         });
     }
 
-    private CacheEntry loadThroughL2(RequestContext request, L1Region r, String key, String[] tags, Loader loader,
-                                Level[] level) throws Exception {
-        if (tagVersions.l2Usable()) {
-            try {
-                byte[] bytes = redis.get(r.name.id(), key);
-                Codec.Stored s = bytes == null ? null : codec.decode(bytes);
-                if (s != null && s.expiresAtMillis() > clock.millis() && Arrays.equals(s.tags(), tags)
-                        && tagVersions.current(s.tags(), s.versions())) {
-                    level[0] = Level.L2;
-                    long l1 = Math.min(jittered(s.negative() ? r.strategy.negativeTtl() : r.strategy.l1Ttl(),
-                            r.strategy.jitter()), (s.expiresAtMillis() - clock.millis()) * 1_000_000);
-                    return new CacheEntry(s.value(), s.negative(), s.tags(), s.versions(), clock.nanos(), l1, bytes.length);
-                }
-            } catch (RedisTier.Unavailable ignored) {
-                // the database answers instead
-            }
-            r.l2Misses.increment();
-        }
-        return load(request, r, key, tags, loader, level);
-    }
-
     /** Loads from the source and writes L2; the tag versions are read before the load. */
-    private CacheEntry load(RequestContext request, L1Region r, String key, String[] tags, Loader loader, Level[] level)
+    private CacheEntry load(RequestContext request, L1Region r, String key, String[] tags, Loader loader)
             throws Exception {
         long[] versions = tagVersions.of(tags);
         long start = System.nanoTime();
@@ -314,29 +289,12 @@ public final class TwoLevelCache implements AutoCloseable {
             if (e.status() != 404) {
                 throw e;
             }
-            Map<String, Object> err = new LinkedHashMap<>();
-            err.put("message", e.getMessage());
-            err.put("field", e.field());
-            value = err;
+            value = new CacheEntry.NotFound(e.getMessage(), e.field());
             negative = true;
         } finally {
             r.loadNanos.add(System.nanoTime() - start);
         }
-        level[0] = Level.LOAD;
-        Duration l2Ttl = negative ? r.strategy.negativeTtl() : r.strategy.l2Ttl();
-        Codec.Stored stored = new Codec.Stored(value, negative, clock.millis() + jittered(l2Ttl, r.strategy.jitter())
-                / 1_000_000, tags, versions);
-        byte[] bytes = codec.encode(stored);
-        boolean known = Arrays.stream(versions).allMatch(v -> v >= 0);
-        if (known && tagVersions.l2Usable()) {
-            redis.setAsync(r.name.id(), key, bytes, l2Ttl.toMillis());
-        }
-        long l1 = jittered(negative ? r.strategy.negativeTtl() : r.strategy.l1Ttl(), r.strategy.jitter());
-        return new CacheEntry(value, negative, tags, versions, clock.nanos(), known ? l1 : 0, bytes.length);
-    }
-
-    private static long jittered(Duration ttl, double jitter) {
-        return (long) (ttl.toNanos() * (1 - jitter * ThreadLocalRandom.current().nextDouble()));
+        return l2.store(r, key, value, negative, tags, versions);
     }
 
     private static String[] withAll(List<String> tags) {
@@ -368,14 +326,14 @@ public final class TwoLevelCache implements AutoCloseable {
      * another node right after a load call it.
      */
     public void awaitL2Writes() throws InterruptedException {
-        if (redis != null && !redis.awaitWrites(Duration.ofSeconds(5))) {
+        if (!l2.awaitWrites(Duration.ofSeconds(5))) {
             throw new IllegalStateException("L2 writes still in flight after 5 s");
         }
     }
 
     /** Returns the Redis circuit breaker's state (CLOSED, OPEN, HALF_OPEN), or NONE without Redis. */
     public String breakerState() {
-        return redis == null ? "NONE" : redis.breaker().getState().name();
+        return l2.breakerState();
     }
 
     /** Returns lookups and hits (L1 + L2) over every cache since start or the last reset: the live summary's. */
@@ -396,9 +354,9 @@ public final class TwoLevelCache implements AutoCloseable {
         for (L1Region r : regions.values()) {
             caches.put(r.name.id(), r.snapshot());
         }
-        return new PerformanceFigures.Cache(true, redis == null ? "none" : redis.url(), breakerState(),
-                tagVersions.degraded(), tagVersions.invalidations(), tagVersions.lostMessages(),
-                tagVersions.messagesApplied(), redis == null ? 0L : redis.errors(), caches);
+        return new PerformanceFigures.Cache(true, l2.url(), breakerState(), tagVersions.degraded(),
+                tagVersions.invalidations(), tagVersions.lostMessages(), tagVersions.messagesApplied(), l2.errors(),
+                caches);
     }
 
     /** Clears the statistics (between harness runs); cached values stay. */
@@ -409,21 +367,12 @@ public final class TwoLevelCache implements AutoCloseable {
     private void register(MeterRegistry registry) {
         regions.values().forEach(r -> r.register(registry));
         tagVersions.register(registry);
-        if (redis != null) {
-            FunctionCounter.builder("perfgate.cache.l2.errors", redis, RedisTier::errors).register(registry);
-            Gauge.builder("perfgate.cache.breaker.state", redis, t -> switch (t.breaker().getState()) {
-                case CLOSED -> 0;
-                case HALF_OPEN -> 1;
-                default -> 2;
-            }).description("Redis circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
-        }
+        l2.register(registry);
     }
 
     @Override
     public void close() {
         tagVersions.close();
-        if (redis != null) {
-            redis.close();
-        }
+        l2.close();
     }
 }

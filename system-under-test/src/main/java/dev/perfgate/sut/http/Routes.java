@@ -65,7 +65,7 @@ public final class Routes {
     private record Registered(Method method, String route, PathMatcher matcher) {
     }
 
-    /** Runs the extra SQL statement of a {@code statement@} fault for a request, through the monitored pool. */
+    /** Runs the extra SQL statement of a {@code statement@} fault for a request, through the pool that counts statements. */
     @FunctionalInterface
     public interface FaultStatement {
         void run(RequestContext request) throws Exception;

@@ -90,7 +90,7 @@ public final class RequestContext {
         public int executions;
         /** Executions with values seen before in this request: the same statement sent again. */
         public int identicalRepeats;
-        /** Hashes of the bind values seen; bounded by the monitor (past its threshold only the count matters). */
+        /** Hashes of the bind values seen; bounded by StatementStats (past its threshold only the count matters). */
         public final List<Integer> valueHashes = new ArrayList<>(8);
         /** Where in the service's code the shape was first run repeatedly, once that happened. */
         public String location;

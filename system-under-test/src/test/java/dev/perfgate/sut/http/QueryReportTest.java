@@ -12,7 +12,7 @@ import dev.perfgate.sut.TestSut;
 import dev.perfgate.sut.contract.Json;
 import dev.perfgate.sut.query.QueryReport;
 
-/** The query monitor through the service: N+1 suspects with their code location, fingerprints, statements per route. */
+/** Statement statistics through the service: N+1 suspects with their code location, fingerprints, statements per route. */
 class QueryReportTest {
     private final Http http = Http.shared();
 
