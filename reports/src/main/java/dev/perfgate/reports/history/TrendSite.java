@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -51,44 +52,34 @@ public final class TrendSite {
             copy("dev/perfgate/reports/history/trends.js", dir.resolve("trends.js"));
             copy("dev/perfgate/reports/history/trends.css", dir.resolve("trends.css"));
             Map<String, Path> pages = new LinkedHashMap<>();
-            List<Map<String, Object>> listed = new ArrayList<>();
+            List<IndexRow> listed = new ArrayList<>();
             int runs = 0;
             int series = 0;
             int changes = 0;
             for (String env : history.environments()) {
                 History.Loaded loaded = history.load(env);
                 long started = System.nanoTime();
-                Map<String, Object> data = data(env, loaded, out);
+                PageData data = data(env, loaded, out);
                 String file = env + ".html";
                 Files.writeString(dir.resolve(env + ".data.js"), "window.PERFGATE_TRENDS = "
                         + MAPPER.writeValueAsString(data) + ";\n", StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve(file), page("perfgate trends: " + env, env + ".data.js"),
                         StandardCharsets.UTF_8);
                 pages.put(env, dir.resolve(file));
-                int s = ((List<?>) data.get("series")).size();
-                int c = ((Number) data.get("changePoints")).intValue();
+                int s = data.series().size();
+                int c = data.changePoints();
                 runs += loaded.entries().size();
                 series += s;
                 changes += c;
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("environment", env);
-                row.put("page", file);
-                row.put("runs", loaded.entries().size());
-                row.put("series", s);
-                row.put("changePoints", c);
-                row.put("worsening", ((List<?>) data.get("verdict")).size());
-                row.put("problems", loaded.problems().size());
-                row.put("latest", loaded.entries().isEmpty() ? null
-                        : loaded.entries().getLast().startedAt().toString());
-                listed.add(row);
+                listed.add(new IndexRow(env, file, loaded.entries().size(), s, c, data.verdict().size(),
+                        loaded.problems().size(), loaded.entries().isEmpty() ? null
+                        : loaded.entries().getLast().startedAt().toString()));
                 out.printf("perfgate: trend site %s: %d runs, %d series, %d change points (%d ms)%n", env,
                         loaded.entries().size(), s, c, (System.nanoTime() - started) / 1_000_000);
             }
-            Map<String, Object> index = new LinkedHashMap<>();
-            index.put("generatedAt", Instant.now().toString());
-            index.put("environments", listed);
             Files.writeString(dir.resolve("index.data.js"), "window.PERFGATE_TREND_INDEX = "
-                    + MAPPER.writeValueAsString(index) + ";\n", StandardCharsets.UTF_8);
+                    + MAPPER.writeValueAsString(new Index(Instant.now().toString(), listed)) + ";\n",
+                    StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("index.html"), page("perfgate trends", "index.data.js"),
                     StandardCharsets.UTF_8);
             return new Written(dir.resolve("index.html"), pages, runs, series, changes);
@@ -97,71 +88,82 @@ public final class TrendSite {
         }
     }
 
+    /** The index page's data ({@code window.PERFGATE_TREND_INDEX}): one row per environment. */
+    record Index(String generatedAt, List<IndexRow> environments) {
+    }
+
+    /** An environment on the index: its page, its counts and when its latest run started (null: none yet). */
+    record IndexRow(String environment, String page, int runs, int series, int changePoints, int worsening,
+                    int problems, String latest) {
+    }
+
+    /**
+     * One environment's page data ({@code window.PERFGATE_TRENDS}): the runs (series refer to them by index), the
+     * groups, every series with its change points, the verdict (worsening changes that hold at the end of their
+     * series) and the history entries that could not be read.
+     */
+    record PageData(String environment, String generatedAt, List<Run> runs, TreeSet<String> groups,
+                    List<SeriesData> series, int changePoints, List<Worsening> verdict, List<String> problems) {
+    }
+
+    /** A run as the page shows it under the cursor. */
+    record Run(String id, String commit, String at, String group, boolean valid) {
+    }
+
+    /**
+     * One series: x are run indexes, y the values; {@code e} (JMH only) each score's error, {@code budget} the
+     * latest run's budget for it when there is one.
+     */
+    record SeriesData(String group, String subject, String metric, boolean higherIsBetter, int[] x, double[] y,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) double[] e,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Double budget, List<Change> changes) {
+    }
+
+    /**
+     * A change point: the run it starts at, the medians before and after, its p-value and the relative worsening
+     * (above 0 is worse, whatever the metric's direction).
+     */
+    record Change(int x, double before, double after, double p, double worse) {
+    }
+
+    /** A worsening change that holds at the end of its series; {@code worse} is relative, as in {@link Change}. */
+    record Worsening(String group, String subject, String metric, int x, String commit, double before, double after,
+                     double worse) {
+    }
+
     /** The page's data: runs, series with their change points and budgets, the verdict and the skipped entries. */
-    static Map<String, Object> data(String env, History.Loaded loaded, PrintStream out) {
+    static PageData data(String env, History.Loaded loaded, PrintStream out) {
         List<HistoryEntry> entries = loaded.entries();
         Map<HistoryEntry, Integer> index = new java.util.IdentityHashMap<>();
-        List<Map<String, Object>> runs = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
         for (HistoryEntry e : entries) {
             index.put(e, runs.size());
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("id", e.id());
-            r.put("commit", e.shortCommit());
-            r.put("at", e.startedAt().toString());
-            r.put("group", e.group());
-            r.put("valid", e.valid());
-            runs.add(r);
+            runs.add(new Run(e.id(), e.shortCommit(), e.startedAt().toString(), e.group(), e.valid()));
         }
         Map<String, Series> all = Series.of(entries);
-        List<Map<String, Object>> series = new ArrayList<>();
-        List<Map<String, Object>> verdict = new ArrayList<>();
+        List<SeriesData> series = new ArrayList<>();
+        List<Worsening> verdict = new ArrayList<>();
         int changes = 0;
         int done = 0;
         long lastReport = System.nanoTime();
         for (Series s : all.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("group", s.group());
-            m.put("subject", s.subject());
-            m.put("metric", s.metric());
-            m.put("higherIsBetter", s.higherIsBetter());
             int[] x = new int[s.values().length];
             for (int i = 0; i < x.length; i++) {
                 x[i] = index.get(s.runs().get(i));
             }
-            m.put("x", x);
-            m.put("y", s.values());
-            if (s.runs().getFirst().kind().equals("jmh")) {
-                m.put("e", s.errors());
-            }
-            Double budget = s.runs().getLast().budgets().get(s.subject() + "|" + s.metric());
-            if (budget != null) {
-                m.put("budget", budget);
-            }
-            List<Map<String, Object>> points = new ArrayList<>();
+            List<Change> points = new ArrayList<>();
             for (TrendGate.Shift shift : shifts(s)) {
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("x", index.get(shift.startedAt()));
-                c.put("before", shift.before());
-                c.put("after", shift.after());
-                c.put("p", shift.p());
-                c.put("worse", shift.worse());
-                points.add(c);
+                points.add(new Change(index.get(shift.startedAt()), shift.before(), shift.after(), shift.p(),
+                        shift.worse()));
             }
             changes += points.size();
-            m.put("changes", points);
-            series.add(m);
+            series.add(new SeriesData(s.group(), s.subject(), s.metric(), s.higherIsBetter(), x, s.values(),
+                    s.runs().getFirst().kind().equals("jmh") ? s.errors() : null,
+                    s.runs().getLast().budgets().get(s.subject() + "|" + s.metric()), points));
             TrendGate.Shift latest = TrendGate.lastingWorsening(s, TrendGate.Settings.DEFAULT);
             if (latest != null) {
-                Map<String, Object> v = new LinkedHashMap<>();
-                v.put("group", s.group());
-                v.put("subject", s.subject());
-                v.put("metric", s.metric());
-                v.put("x", index.get(latest.startedAt()));
-                v.put("commit", latest.startedAt().shortCommit());
-                v.put("before", latest.before());
-                v.put("after", latest.after());
-                v.put("worse", latest.worse());
-                verdict.add(v);
+                verdict.add(new Worsening(s.group(), s.subject(), s.metric(), index.get(latest.startedAt()),
+                        latest.startedAt().shortCommit(), latest.before(), latest.after(), latest.worse()));
             }
             done++;
             if (System.nanoTime() - lastReport > 2_000_000_000L) {
@@ -169,16 +171,9 @@ public final class TrendSite {
                 lastReport = System.nanoTime();
             }
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("environment", env);
-        data.put("generatedAt", Instant.now().toString());
-        data.put("runs", runs);
-        data.put("groups", new TreeSet<>(entries.stream().map(HistoryEntry::group).toList()));
-        data.put("series", series);
-        data.put("changePoints", changes);
-        data.put("verdict", verdict);
-        data.put("problems", loaded.problems().stream().map(History.Problem::describe).toList());
-        return data;
+        return new PageData(env, Instant.now().toString(), runs,
+                new TreeSet<>(entries.stream().map(HistoryEntry::group).toList()), series, changes, verdict,
+                loaded.problems().stream().map(History.Problem::describe).toList());
     }
 
     /** Change points of a whole series: at once up to {@value #WINDOW} runs, else in half-overlapping windows. */
