@@ -7,9 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -26,6 +24,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.domain.Page;
 import dev.perfgate.sut.domain.Vendors;
 
 /**
@@ -42,7 +41,7 @@ import dev.perfgate.sut.domain.Vendors;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class SerializationBenchmark {
-    private Map<String, Object> page;
+    private Page.AfterCursor<Vendors.Vendor> page;
     private List<Vendors.Vendor> items;
 
     @Setup(Level.Trial)
@@ -54,12 +53,8 @@ public class SerializationBenchmark {
                     new BigDecimal("4.").add(BigDecimal.valueOf(i % 100, 2)), 10 + i, "vendor" + i + "@example.com",
                     t.plusHours(i)));
         }
-        page = new LinkedHashMap<>();
-        page.put("items", items);
-        page.put("size", 100);
-        page.put("sort", "-rating");
-        page.put("hasNext", true);
-        page.put("nextCursor", "eyJzb3J0IjoiLXJhdGluZyIsInZhbHVlIjoiNC45OSIsImlkIjo5OSwicG9zaXRpb24iOjEwMH0");
+        page = new Page.AfterCursor<>(items, 100, "-rating", true,
+                "eyJzb3J0IjoiLXJhdGluZyIsInZhbHVlIjoiNC45OSIsImlkIjo5OSwicG9zaXRpb24iOjEwMH0");
         if (!new String(databind()).equals(new String(streaming()))) {
             throw new IllegalStateException("the streaming writer must produce the databind bytes");
         }
@@ -91,9 +86,9 @@ public class SerializationBenchmark {
             }
             g.writeEndArray();
             g.writeNumberField("size", 100);
-            g.writeStringField("sort", (String) page.get("sort"));
+            g.writeStringField("sort", page.sort());
             g.writeBooleanField("hasNext", true);
-            g.writeStringField("nextCursor", (String) page.get("nextCursor"));
+            g.writeStringField("nextCursor", page.nextCursor());
             g.writeEndObject();
         }
         return out.toByteArray();

@@ -73,6 +73,10 @@ public final class ClientExport implements AutoCloseable {
     private static final CsvFactory CSV = new CsvFactory();
     private static final CsvSchema CSV_SCHEMA = CsvSchema.builder().setLineSeparator("\r\n").build();
 
+    /** The last line of an NDJSON export the database stopped: what went wrong and how many rows came before. */
+    public record Failed(String error, String message, long rowsWritten) {
+    }
+
     private final Connection connection;
     private final PreparedStatement statement;
     private final long orgId;
@@ -196,9 +200,8 @@ public final class ClientExport implements AutoCloseable {
             if (lines) {
                 // a line a reader of NDJSON can recognize: the only object with an "error" field
                 g.flush();
-                out.write(Json.bytes(java.util.Map.of("error", "export_failed", "message",
-                        "the export stopped after " + written + " of " + rows + " rows: " + e.getMessage(),
-                        "rowsWritten", written)));
+                out.write(Json.bytes(new Failed("export_failed", "the export stopped after " + written + " of "
+                        + rows + " rows: " + e.getMessage(), written)));
                 out.write('\n');
             }
             g.flush();

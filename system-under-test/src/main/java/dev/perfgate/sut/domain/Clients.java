@@ -64,7 +64,7 @@ public final class Clients {
     }
 
     /** Lists an organization's couples, filtered and paged. */
-    public Map<String, Object> list(RequestContext request, long orgId, Optional<String> status, Optional<String> q, Paging.PageRequest page)
+    public Page<Client> list(RequestContext request, long orgId, Optional<String> status, Optional<String> q, Paging.PageRequest page)
             throws SQLException {
         return db.read(request, c -> {
             requireOrganization(c, orgId);

@@ -3,9 +3,11 @@ package dev.perfgate.sut.domain;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.request.RequestContext;
@@ -35,21 +37,24 @@ public final class Guests {
     public record Totals(long households, long invited, long accepted, long declined, long pending) {
     }
 
+    /** A page of guests with the couple's totals over all of them: the page's fields, then {@code totals}. */
+    public record GuestPage(@JsonUnwrapped Page<Guest> page, Totals totals) {
+    }
+
     /** Returns a page of guests and the list's totals. */
-    public Map<String, Object> list(RequestContext request, long clientId, Optional<String> rsvp, Paging.PageRequest page) throws SQLException {
+    public GuestPage list(RequestContext request, long clientId, Optional<String> rsvp, Paging.PageRequest page) throws SQLException {
         return db.read(request, c -> {
             Clients.require(c, clientId);
             Paging.Where where = new Paging.Where().and("g.client_id = ?", clientId);
             rsvp.ifPresent(r -> where.and("g.rsvp = ?", r));
-            Map<String, Object> body = Paging.list(c, "g.id, g.name, g.email, g.rsvp, g.party_size, g.dietary,"
+            Page<Guest> guests = Paging.list(c, "g.id, g.name, g.email, g.rsvp, g.party_size, g.dietary,"
                     + " g.table_no", "guests g", "g.id", where, page, Guest::map);
-            body.put("totals", Rows.aggregate(c, "SELECT count(*), coalesce(sum(party_size), 0),"
+            return new GuestPage(guests, Rows.aggregate(c, "SELECT count(*), coalesce(sum(party_size), 0),"
                     + " coalesce(sum(party_size) FILTER (WHERE rsvp = 'accepted'), 0),"
                     + " coalesce(sum(party_size) FILTER (WHERE rsvp = 'declined'), 0),"
                     + " coalesce(sum(party_size) FILTER (WHERE rsvp = 'pending'), 0) FROM guests WHERE client_id = ?",
                     List.of(clientId), rs -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
                             rs.getLong(5))));
-            return body;
         });
     }
 }

@@ -6,6 +6,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.db.Database;
 import dev.perfgate.sut.request.RequestContext;
@@ -20,6 +22,10 @@ public final class Notifications {
         this.db = db;
     }
 
+    /** A page of notifications with the planner's unread count: the page's fields, then {@code unreadCount}. */
+    public record NotificationPage(@JsonUnwrapped Page<Notification> page, long unreadCount) {
+    }
+
     /** A notification. */
     public record Notification(long id, Long clientId, String kind, String message, OffsetDateTime createdAt,
                                OffsetDateTime readAt) {
@@ -30,7 +36,7 @@ public final class Notifications {
     }
 
     /** Returns a page of a planner's notifications, optionally unread only, with the unread count. */
-    public Map<String, Object> list(RequestContext request, long userId, boolean unreadOnly, Paging.PageRequest page) throws SQLException {
+    public NotificationPage list(RequestContext request, long userId, boolean unreadOnly, Paging.PageRequest page) throws SQLException {
         return db.read(request, c -> {
             if (!Rows.exists(c, "planners", userId)) {
                 throw ApiException.notFound("user", userId);
@@ -39,11 +45,10 @@ public final class Notifications {
             if (unreadOnly) {
                 where.and("n.read_at IS NULL");
             }
-            Map<String, Object> body = Paging.list(c, "n.id, n.client_id, n.kind, n.message, n.created_at, n.read_at",
-                    "notifications n", "n.id", where, page, Notification::map);
-            body.put("unreadCount", Rows.aggregate(c, "SELECT count(*) FROM notifications WHERE user_id = ?"
-                    + " AND read_at IS NULL", List.of(userId), rs -> rs.getLong(1)));
-            return body;
+            Page<Notification> notifications = Paging.list(c, "n.id, n.client_id, n.kind, n.message, n.created_at,"
+                    + " n.read_at", "notifications n", "n.id", where, page, Notification::map);
+            return new NotificationPage(notifications, Rows.aggregate(c, "SELECT count(*) FROM notifications"
+                    + " WHERE user_id = ? AND read_at IS NULL", List.of(userId), rs -> rs.getLong(1)));
         });
     }
 }

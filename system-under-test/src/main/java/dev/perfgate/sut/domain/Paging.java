@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,15 +140,14 @@ public final class Paging {
     }
 
     /**
-     * Runs a paged list query and returns the response body: {@code items, page, size, total, hasNext} (offset) or
-     * {@code items, size, hasNext, nextCursor} (keyset).
+     * Runs a paged list query and returns the page: {@link Page.Numbered} for offset paging, {@link Page.AfterCursor}
+     * for keyset paging.
      */
-    public static <T> Map<String, Object> list(Connection c, String select, String from, String idColumn,
-                                               Where where, PageRequest p, RowMapper<T> mapper) throws SQLException {
+    public static <T> Page<T> list(Connection c, String select, String from, String idColumn, Where where,
+                                   PageRequest p, RowMapper<T> mapper) throws SQLException {
         String dir = p.sort().descending() ? "DESC" : "ASC";
         String column = p.sort().key().column();
         String order = " ORDER BY " + column + " " + dir + ", " + idColumn + " " + dir;
-        Map<String, Object> body = new LinkedHashMap<>();
         List<T> items = new ArrayList<>();
         if (p.keyset()) {
             List<Object> params = new ArrayList<>(where.params);
@@ -184,13 +182,8 @@ public final class Paging {
                     lastId = rs.getLong("sort_id");
                 }
             }
-            body.put("items", items);
-            body.put("size", p.size());
-            body.put("sort", p.sort().apiName());
-            body.put("hasNext", hasNext);
-            body.put("nextCursor", hasNext ? new Cursor(p.sort().apiName(), lastValue, lastId, before + items.size())
-                    .encode() : null);
-            return body;
+            return new Page.AfterCursor<>(items, p.size(), p.sort().apiName(), hasNext, hasNext
+                    ? new Cursor(p.sort().apiName(), lastValue, lastId, before + items.size()).encode() : null);
         }
         List<Object> params = new ArrayList<>(where.params);
         params.add(p.size());
@@ -207,13 +200,8 @@ public final class Paging {
             rs.next();
             total = rs.getLong(1);
         }
-        body.put("items", items);
-        body.put("page", p.page());
-        body.put("size", p.size());
-        body.put("sort", p.sort().apiName());
-        body.put("total", total);
-        body.put("hasNext", (long) (p.page() + 1) * p.size() < total);
-        return body;
+        return new Page.Numbered<>(items, p.page(), p.size(), p.sort().apiName(), total,
+                (long) (p.page() + 1) * p.size() < total);
     }
 
     /** Prepares a statement and binds the values in order. */

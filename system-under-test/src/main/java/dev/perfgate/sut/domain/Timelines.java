@@ -7,9 +7,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.perfgate.sut.db.Database;
@@ -46,8 +44,13 @@ public final class Timelines {
             + " v.category, b.amount FROM bookings b JOIN vendors v ON v.id = b.vendor_id WHERE b.client_id = ?"
             + " AND b.event_date BETWEEN ? AND ?";
 
+    /** One page of a couple's timeline: whose, their wedding date, then the page's fields as offset paging has them. */
+    public record Timeline(long clientId, LocalDate weddingDate, List<Entry> items, int page, int size, long total,
+                           boolean hasNext) {
+    }
+
     /** Returns one page of the timeline between two dates (inclusive). */
-    public Map<String, Object> timeline(RequestContext request, long clientId, LocalDate from, LocalDate to,
+    public Timeline timeline(RequestContext request, long clientId, LocalDate from, LocalDate to,
                                         int page, int size) throws SQLException {
         return db.read(request, c -> {
             Clients.Client client = Clients.require(c, clientId);
@@ -67,15 +70,8 @@ public final class Timelines {
                         paged, Entry::map);
                 total = Rows.aggregate(c, "SELECT count(*) FROM (" + UNION + ") x", params, rs -> rs.getLong(1));
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("clientId", clientId);
-            body.put("weddingDate", client.weddingDate());
-            body.put("items", items);
-            body.put("page", page);
-            body.put("size", size);
-            body.put("total", total);
-            body.put("hasNext", (long) (page + 1) * size < total);
-            return body;
+            return new Timeline(clientId, client.weddingDate(), items, page, size, total,
+                    (long) (page + 1) * size < total);
         });
     }
 

@@ -53,7 +53,7 @@ public final class Vendors {
      * Searches vendors. Naive: the page's ids first, then each vendor loaded by its own query (the N+1 the
      * statement statistics flag); optimized: one query for the page.
      */
-    public Map<String, Object> search(RequestContext request, Optional<String> category, Optional<String> city,
+    public Page<Vendor> search(RequestContext request, Optional<String> category, Optional<String> city,
                                       Optional<BigDecimal> minRating, Optional<String> q, Paging.PageRequest page) throws SQLException {
         return db.read(request, c -> {
             Paging.Where where = new Paging.Where();

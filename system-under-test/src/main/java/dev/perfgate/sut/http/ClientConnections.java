@@ -26,6 +26,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionProvider;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import dev.perfgate.sut.contract.ApiError;
 import dev.perfgate.sut.contract.Json;
 
 /**
@@ -353,7 +354,7 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
         }
 
         private void refuse() {
-            byte[] body = Json.bytes(Map.of("error", code, "message", message));
+            byte[] body = Json.bytes(new ApiError(code, message, null, null));
             byte[] head = (statusLine + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                     + "\r\nRetry-After: 1\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);

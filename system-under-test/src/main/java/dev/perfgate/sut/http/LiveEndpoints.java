@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.perfgate.sut.cache.TwoLevelCache;
+import dev.perfgate.sut.contract.ApiError;
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.contract.Json;
 import dev.perfgate.sut.contract.PerformanceFigures;
@@ -145,10 +146,10 @@ public final class LiveEndpoints implements AutoCloseable {
                     } catch (SQLException e) {
                         ApiException error = ErrorResponses.fromSql(e);
                         // the stream stays open: the next tick tries again, and the client keeps its figures
-                        events.event(null, "error", Json.bytes(Map.of("error",
-                                error == null ? "database_error" : error.code(), "message", e.getMessage())));
+                        events.event(null, "error", Json.bytes(new ApiError(
+                                error == null ? "database_error" : error.code(), e.getMessage(), null, null)));
                     } catch (ApiException e) {
-                        events.event(null, "error", Json.bytes(Map.of("error", e.code(), "message", e.getMessage())));
+                        events.event(null, "error", Json.bytes(new ApiError(e.code(), e.getMessage(), null, null)));
                         return; // the organization is gone
                     }
                 }

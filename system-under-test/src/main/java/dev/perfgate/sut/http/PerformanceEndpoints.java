@@ -70,7 +70,7 @@ public final class PerformanceEndpoints {
                     admin.require(r, "tag");
                     Optional<String> tag = r.textParam("tag", 200);
                     if (cache == null) {
-                        return ApiResponse.ok(Map.of("cleared", false, "reason", "cache is off (SUT_CACHE_ENABLED)"));
+                        return ApiResponse.ok(new CacheOff(false, "cache is off (SUT_CACHE_ENABLED)"));
                     }
                     if (tag.isPresent()) {
                         if (!tag.get().matches("[A-Za-z0-9:._-]+")) {
@@ -81,7 +81,7 @@ public final class PerformanceEndpoints {
                     } else {
                         cache.clear();
                     }
-                    return ApiResponse.ok(Map.of("cleared", tag.orElse("all")));
+                    return ApiResponse.ok(new CacheCleared(tag.orElse("all")));
                 })
                 .post("/api/admin/queries/analyze", r -> {
                     admin.require(r, "top");
@@ -98,8 +98,20 @@ public final class PerformanceEndpoints {
                     if (cache != null) {
                         cache.resetStats();
                     }
-                    return ApiResponse.ok(Map.of("reset", true));
+                    return ApiResponse.ok(new StatisticsReset(true));
                 });
+    }
+
+    /** {@code POST /api/admin/cache/clear}: which tag was invalidated, or {@code all}. */
+    record CacheCleared(String cleared) {
+    }
+
+    /** {@code POST /api/admin/cache/clear} with the cache off: nothing to clear, and why. */
+    record CacheOff(boolean cleared, String reason) {
+    }
+
+    /** {@code POST /api/admin/metrics/reset}: the statistics were cleared. */
+    record StatisticsReset(boolean reset) {
     }
 
     private ApiResponse health(ApiRequest r) {
