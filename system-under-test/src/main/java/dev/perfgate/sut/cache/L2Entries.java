@@ -71,7 +71,10 @@ final class L2Entries implements AutoCloseable {
         return new CacheEntry(value, negative, tags, versions, clock.nanos(), known ? l1 : 0, bytes.length);
     }
 
-    /** Waits until the writes {@link #store} started have reached Redis; false if some are still in flight. */
+    /**
+     * Waits until the writes {@link #store} started have reached Redis; false if some are still in flight. Closing
+     * does it too; the cache's tests call it before reading on another node.
+     */
     boolean awaitWrites(Duration timeout) throws InterruptedException {
         return redis == null || redis.awaitWrites(timeout);
     }

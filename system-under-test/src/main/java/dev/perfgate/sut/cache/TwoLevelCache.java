@@ -104,8 +104,10 @@ public final class TwoLevelCache implements AutoCloseable {
 
     private final Map<CacheName, L1Region> regions = new EnumMap<>(CacheName.class);
     private final Clock clock;
-    private final TagVersions tagVersions;
-    private final L2Entries l2;
+    // package-private for the cache's tests, which drive what the background threads otherwise do on their own
+    // schedule: the look for missed invalidations (tagVersions.syncNow) and the L2 writes a miss does not wait for
+    final TagVersions tagVersions;
+    final L2Entries l2;
     /**
      * @param settings  the strategies, the Redis timeout, the compression threshold and how often to look for missed
      *                  invalidations
@@ -311,24 +313,6 @@ public final class TwoLevelCache implements AutoCloseable {
     /** Clears everything (all nodes) in O(1). */
     public void clear() {
         invalidate(CacheTags.ALL);
-    }
-
-    /**
-     * Looks for invalidations that never arrived: the sequence Redis had at the previous check should have arrived
-     * by now; if not, the tag versions are re-read. Runs every {@code SUT_CACHE_SYNC_MS}; tests call it directly.
-     */
-    public void syncNow() {
-        tagVersions.syncNow();
-    }
-
-    /**
-     * Waits until this node's L2 writes (which a miss does not wait for) have reached Redis: tests that read on
-     * another node right after a load call it.
-     */
-    public void awaitL2Writes() throws InterruptedException {
-        if (!l2.awaitWrites(Duration.ofSeconds(5))) {
-            throw new IllegalStateException("L2 writes still in flight after 5 s");
-        }
     }
 
     /** Returns the Redis circuit breaker's state (CLOSED, OPEN, HALF_OPEN), or NONE without Redis. */
