@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
 /** The one configured {@link ObjectMapper}: ISO dates, no nulls dropped, exact decimals. */
 public final class Json {
@@ -18,6 +19,7 @@ public final class Json {
     private static ObjectMapper create() {
         ObjectMapper m = new ObjectMapper();
         m.registerModule(new JavaTimeModule());
+        m.registerModule(new BlackbirdModule());
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         m.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
