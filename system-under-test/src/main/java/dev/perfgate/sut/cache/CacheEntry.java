@@ -21,6 +21,11 @@ final class CacheEntry {
     final long[] versions;
     final long loadedAt;
     final long l1TtlNanos;
+    /**
+     * The age under which a hit may serve this entry without more checks than its tags': before the refresh ahead
+     * is due, and never for a 404 (which the slow path throws again).
+     */
+    final long freshNanos;
     final int weight;
     final AtomicBoolean refreshing = new AtomicBoolean();
     /** The tag epoch at which this entry's tag versions were last found current (see {@link TagVersions#valid}). */
@@ -34,6 +39,7 @@ final class CacheEntry {
         this.versions = versions;
         this.loadedAt = loadedAt;
         this.l1TtlNanos = l1TtlNanos;
+        this.freshNanos = negative ? Long.MIN_VALUE : (long) (TwoLevelCache.REFRESH_AHEAD * l1TtlNanos);
         this.weight = weight;
     }
 }

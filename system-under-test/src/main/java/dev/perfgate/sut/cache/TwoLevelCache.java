@@ -1,7 +1,6 @@
 package dev.perfgate.sut.cache;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,8 @@ public final class TwoLevelCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TwoLevelCache.class.getName());
     /** L1 lifetime while Redis is unreachable. */
     static final Duration DEGRADED_L1_TTL = Duration.ofSeconds(1);
-    private static final double REFRESH_AHEAD = 0.8;
+    /** The part of an entry's L1 lifetime after which a hit reloads it in the background. */
+    static final double REFRESH_AHEAD = 0.8;
 
     /** Where a value came from. */
     public enum Level { L1, L2, LOAD, BYPASS }
@@ -102,7 +102,8 @@ public final class TwoLevelCache implements AutoCloseable {
     /** One L1 hit in this many (a power of two) is timed into the L1 latency histogram; the others are counted. */
     static final int L1_TIMING_SAMPLE = 64;
 
-    private final Map<CacheName, L1Region> regions = new EnumMap<>(CacheName.class);
+    /** By {@link CacheName#ordinal()}: the hit path's lookup is one array load (an EnumMap's checks the key's class). */
+    private final L1Region[] regions = new L1Region[CacheName.values().length];
     private final Clock clock;
     // package-private for the cache's tests, which drive what the background threads otherwise do on their own
     // schedule: the look for missed invalidations (tagVersions.syncNow) and the L2 writes a miss does not wait for
@@ -118,7 +119,7 @@ public final class TwoLevelCache implements AutoCloseable {
                          MeterRegistry registry) {
         this.clock = clock;
         for (CacheName name : CacheName.values()) {
-            regions.put(name, new L1Region(name, settings.strategies().get(name.strategy())));
+            regions[name.ordinal()] = new L1Region(name, settings.strategies().get(name.strategy()));
         }
         RedisTier redis = redisUrl.map(u -> new RedisTier(u, namespace, Duration.ofMillis(settings.redisTimeoutMs())))
                 .orElse(null);
@@ -133,18 +134,16 @@ public final class TwoLevelCache implements AutoCloseable {
      */
     public Object get(RequestContext request, CacheName name, String key, List<String> tags, Loader loader)
             throws Exception {
-        L1Region r = regions.get(name);
+        L1Region r = regions[name.ordinal()];
         // the hit path allocates nothing and reads no clock but the coarse one; one hit in 64 is timed, and every
         // one of a region's first hits, so that its latency is reported from the start
         boolean timed = r.untimedBudget > 0 || (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0;
         long hitStart = timed ? clock.nanos() : 0;
         CacheEntry e = r.l1.getIfPresent(key);
         if (e != null) {
-            long age = clock.coarseNanos() - e.loadedAt;
-            if (!e.negative && age < e.l1TtlNanos && tagVersions.valid(e)) {
-                if (age >= REFRESH_AHEAD * e.l1TtlNanos && !e.refreshing.get()) {
-                    maybeRefresh(r, key, withAll(tags), loader, e);
-                }
+            // one comparison for a fresh entry: a negative one, one past its lifetime or due for its refresh ahead
+            // fails it and takes the slow path, which serves, refreshes or reloads it
+            if (clock.coarseNanos() - e.loadedAt < e.freshNanos && tagVersions.valid(e)) {
                 request.cacheOutcome("L1");
                 r.l1Served.increment();
                 if (timed) {
@@ -324,7 +323,7 @@ public final class TwoLevelCache implements AutoCloseable {
     public long[] lookupsAndHits() {
         long lookups = 0;
         long hits = 0;
-        for (L1Region r : regions.values()) {
+        for (L1Region r : regions) {
             long served = r.hits();
             hits += served;
             lookups += served + r.loads();
@@ -335,7 +334,7 @@ public final class TwoLevelCache implements AutoCloseable {
     /** Returns the statistics per cache and level, for {@code /api/performance/metrics}. */
     public PerformanceFigures.Cache snapshot() {
         Map<String, PerformanceFigures.CacheRegion> caches = new LinkedHashMap<>();
-        for (L1Region r : regions.values()) {
+        for (L1Region r : regions) {
             caches.put(r.name.id(), r.snapshot());
         }
         return new PerformanceFigures.Cache(true, l2.url(), breakerState(), tagVersions.degraded(),
@@ -345,11 +344,15 @@ public final class TwoLevelCache implements AutoCloseable {
 
     /** Clears the statistics (between harness runs); cached values stay. */
     public void resetStats() {
-        regions.values().forEach(L1Region::resetStats);
+        for (L1Region r : regions) {
+            r.resetStats();
+        }
     }
 
     private void register(MeterRegistry registry) {
-        regions.values().forEach(r -> r.register(registry));
+        for (L1Region r : regions) {
+            r.register(registry);
+        }
         tagVersions.register(registry);
         l2.register(registry);
     }

@@ -363,6 +363,40 @@ class TwoLevelCacheTest {
     }
 
     @Test
+    void readLateInItsLifetime_servesTheEntry_andReloadsItOnceInTheBackground() throws Exception {
+        FakeClock clock = new FakeClock();
+        TwoLevelCache cache = node(clock);
+        String key = unique("dash");
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch reloaded = new CountDownLatch(1);
+        // analytics: L1 10 s less up to 10 % jitter, so 8.6 s is past the refresh ahead (80 %) and within the lifetime
+        java.util.concurrent.Callable<Object> read = () -> cache.get(request, CacheName.ANALYTICS_DASHBOARD, key,
+                List.of("org:9:analytics"), r -> {
+                    int n = loads.incrementAndGet();
+                    if (n == 2) {
+                        reloaded.countDown();
+                    }
+                    return Map.of("n", n);
+                });
+        read.call();
+        clock.advance(Duration.ofSeconds(2));
+        read.call();
+        assertThat(loads).as("a young entry is served without a reload").hasValue(1);
+        clock.advance(Duration.ofMillis(6_600));
+        assertThat(json(read.call())).as("the old value answers while the reload runs").isEqualTo("{\"n\":1}");
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        assertThat(reloaded.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("reloaded in the background").isTrue();
+        // the reload puts its entry in L1 just after its loader returns
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!json(read.call()).equals("{\"n\":2}") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(json(read.call())).isEqualTo("{\"n\":2}");
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        assertThat(loads).as("one reload, however many reads found the entry due").hasValue(2);
+    }
+
+    @Test
     void notFound_isCachedBriefly_onBothLevels() throws Exception {
         TwoLevelCache a = node();
         TwoLevelCache b = node();
