@@ -127,21 +127,25 @@ public class CacheBenchmark {
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Object rawCaffeineGetIfPresent(Cursor c) {
         return caffeine.getIfPresent(c.next(this));
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Object l1Hit(Cursor c) throws Exception {
         return cache.get(c.request, CacheName.CLIENT_DETAIL, c.next(this), TAGS, loader);
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public byte[] rawLettuceGet(Cursor c) {
         return lettuce.get("raw:" + c.next(this));
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Object l2Hit(Cursor c) throws Exception {
         return l2Node.get(c.request, CacheName.CLIENT_DETAIL, c.next(this), TAGS, loader);
     }

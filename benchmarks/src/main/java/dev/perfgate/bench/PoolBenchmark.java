@@ -113,26 +113,31 @@ public class PoolBenchmark {
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Connection servicePoolBorrowReturn() throws SQLException {
         return getAndClose(service);
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Connection defaultPoolBorrowReturn() throws SQLException {
         return getAndClose(defaults);
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Connection defaultsWithLeakDetection() throws SQLException {
         return getAndClose(withLeakDetection);
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Connection defaultsWithMicrometerMetrics() throws SQLException {
         return getAndClose(withMetrics);
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public Connection defaultsReadOnly() throws SQLException {
         return getAndClose(withReadOnly);
     }

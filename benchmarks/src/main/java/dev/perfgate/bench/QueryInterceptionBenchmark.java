@@ -120,11 +120,13 @@ public class QueryInterceptionBenchmark {
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public String rawPkSelect(Connections c) throws SQLException {
         return select(c.rawConnection, c.nextId());
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public String monitoredPkSelect(Connections c) throws SQLException {
         return select(c.monitoredConnection, c.nextId());
     }
@@ -169,6 +171,7 @@ public class QueryInterceptionBenchmark {
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public void listenerOnly(Synthetic s) {
         s.listener.beforeQuery(s.execution, s.queries);
         s.listener.afterQuery(s.execution, s.queries);

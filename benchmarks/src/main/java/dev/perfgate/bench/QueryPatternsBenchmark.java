@@ -141,6 +141,7 @@ public class QueryPatternsBenchmark {
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public int perRowUpdateLoop() throws Exception {
         return rolledBack(() -> {
             int n = 0;
@@ -156,6 +157,7 @@ public class QueryPatternsBenchmark {
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public int setBasedUpdate() throws Exception {
         return rolledBack(() -> {
             Long[] ids = new Long[updateIds.length];

@@ -68,16 +68,19 @@ public class RateLimitBenchmark {
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public RateLimiter.Decision limiterCheck() {
         return limiter.check(null, addresses[ThreadLocalRandom.current().nextInt(CLIENTS)]);
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public ConsumptionProbe rawBucket4j() {
         return raw.tryConsumeAndReturnRemaining(1);
     }
 
     @Benchmark
+    @Fork(Forks.RATIO)
     public ConsumptionProbe rawBucket4jAmong1000() {
         return rawMany[ThreadLocalRandom.current().nextInt(CLIENTS)].tryConsumeAndReturnRemaining(1);
     }
