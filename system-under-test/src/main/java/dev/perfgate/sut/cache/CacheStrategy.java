@@ -61,6 +61,16 @@ public record CacheStrategy(String name, long l1MaxEntries, long l1MaxBytes, Dur
         return out;
     }
 
+    /** Returns how long L1 keeps an entry before jitter: a remembered 404 lives its own, shorter time. */
+    Duration l1Lifetime(boolean negative) {
+        return negative ? negativeTtl : l1Ttl;
+    }
+
+    /** Returns how long L2 keeps an entry before jitter, as {@link #l1Lifetime} does for L1. */
+    Duration l2Lifetime(boolean negative) {
+        return negative ? negativeTtl : l2Ttl;
+    }
+
     /** Returns a lifetime in nanoseconds with this strategy's jitter applied: {@code ttl × (1 − jitter × random)}. */
     long jitteredNanos(Duration ttl) {
         return (long) (ttl.toNanos() * (1 - jitter * ThreadLocalRandom.current().nextDouble()));

@@ -41,10 +41,11 @@ final class L2Entries implements AutoCloseable {
         try {
             byte[] bytes = redis.get(r.name.id(), key);
             Codec.Stored s = bytes == null ? null : codec.decode(bytes);
-            if (s != null && s.expiresAtMillis() > clock.millis() && Arrays.equals(s.tags(), tags)
+            long now = clock.millis();
+            if (s != null && s.expiresAtMillis() > now && Arrays.equals(s.tags(), tags)
                     && tagVersions.current(s.tags(), s.versions())) {
-                long l1 = Math.min(r.strategy.jitteredNanos(s.negative() ? r.strategy.negativeTtl() : r.strategy.l1Ttl()),
-                        (s.expiresAtMillis() - clock.millis()) * 1_000_000);
+                long l1 = Math.min(r.strategy.jitteredNanos(r.strategy.l1Lifetime(s.negative())),
+                        (s.expiresAtMillis() - now) * 1_000_000);
                 return new CacheEntry(s.value(), s.negative(), s.tags(), s.versions(), clock.nanos(), l1, bytes.length);
             }
         } catch (RedisTier.Unavailable ignored) {
@@ -60,14 +61,14 @@ final class L2Entries implements AutoCloseable {
      * answers the request that loaded it and no other.
      */
     CacheEntry store(L1Region r, String key, Object value, boolean negative, String[] tags, long[] versions) {
-        Duration l2Ttl = negative ? r.strategy.negativeTtl() : r.strategy.l2Ttl();
+        Duration l2Ttl = r.strategy.l2Lifetime(negative);
         byte[] bytes = codec.encode(new Codec.Stored(value, negative,
                 clock.millis() + r.strategy.jitteredNanos(l2Ttl) / 1_000_000, tags, versions));
         boolean known = Arrays.stream(versions).allMatch(v -> v >= 0);
         if (known && tagVersions.l2Usable()) {
             redis.setAsync(r.name.id(), key, bytes, l2Ttl.toMillis());
         }
-        long l1 = r.strategy.jitteredNanos(negative ? r.strategy.negativeTtl() : r.strategy.l1Ttl());
+        long l1 = r.strategy.jitteredNanos(r.strategy.l1Lifetime(negative));
         return new CacheEntry(value, negative, tags, versions, clock.nanos(), known ? l1 : 0, bytes.length);
     }
 

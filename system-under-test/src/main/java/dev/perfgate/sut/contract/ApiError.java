@@ -10,4 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 public record ApiError(String error, String message, @JsonInclude(JsonInclude.Include.NON_NULL) String field,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) {
+    /** An error outside any request: a stream's error event, or a connection refused before a request was read. */
+    public static ApiError outsideRequest(String error, String message) {
+        return new ApiError(error, message, null, null);
+    }
 }

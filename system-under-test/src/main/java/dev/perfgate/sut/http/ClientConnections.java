@@ -354,7 +354,7 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
         }
 
         private void refuse() {
-            byte[] body = Json.bytes(new ApiError(code, message, null, null));
+            byte[] body = Json.bytes(ApiError.outsideRequest(code, message));
             byte[] head = (statusLine + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                     + "\r\nRetry-After: 1\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);

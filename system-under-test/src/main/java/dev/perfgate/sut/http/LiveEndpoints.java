@@ -146,10 +146,10 @@ public final class LiveEndpoints implements AutoCloseable {
                     } catch (SQLException e) {
                         ApiException error = ErrorResponses.fromSql(e);
                         // the stream stays open: the next tick tries again, and the client keeps its figures
-                        events.event(null, "error", Json.bytes(new ApiError(
-                                error == null ? "database_error" : error.code(), e.getMessage(), null, null)));
+                        events.event(null, "error", Json.bytes(ApiError.outsideRequest(
+                                error == null ? "database_error" : error.code(), e.getMessage())));
                     } catch (ApiException e) {
-                        events.event(null, "error", Json.bytes(new ApiError(e.code(), e.getMessage(), null, null)));
+                        events.event(null, "error", Json.bytes(ApiError.outsideRequest(e.code(), e.getMessage())));
                         return; // the organization is gone
                     }
                 }
