@@ -69,11 +69,13 @@ public final class RunAll {
                 .writeValue(run.resolve("environment.json").toFile(), env);
         List<JmhResults.Score> scores = JmhResults.read(results);
         List<OptimizationTable.Row> rows = OptimizationTable.rows(scores);
-        OptimizationTable.write(run.resolve("OPTIMIZATIONS.md"), rows, env, "the " + profile + " run "
-                + run.getFileName());
+        // the table names the command that made it, so that a reader can make it again
+        String made = "the " + profile + " run " + run.getFileName() + " (`java -cp benchmarks/target/benchmarks.jar"
+                + " dev.perfgate.bench.RunAll" + (quick ? " --quick`: one short fork per benchmark)"
+                : "`: each class's own settings, " + Forks.RATIO + " forks for the pairs whose ratio is a goal)");
+        OptimizationTable.write(run.resolve("OPTIMIZATIONS.md"), rows, env, made);
         if (!rows.isEmpty()) {
-            OptimizationTable.write(root.resolve("reports/OPTIMIZATIONS.md"), rows, env, "the " + profile + " run "
-                    + run.getFileName());
+            OptimizationTable.write(root.resolve("reports/OPTIMIZATIONS.md"), rows, env, made);
         }
         System.out.println("perfgate: JMH results in " + run);
 
