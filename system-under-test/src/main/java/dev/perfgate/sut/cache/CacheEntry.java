@@ -15,6 +15,9 @@ final class CacheEntry {
         }
     }
 
+    /** The part of an entry's L1 lifetime after which a read reloads it in the background (refresh ahead). */
+    private static final double REFRESH_AHEAD = 0.8;
+
     final Object value;
     final boolean negative;
     final String[] tags;
@@ -23,7 +26,7 @@ final class CacheEntry {
     final long l1TtlNanos;
     /**
      * The age under which a hit may serve this entry without more checks than its tags': before the refresh ahead
-     * is due, and never for a 404 (which the slow path throws again).
+     * is due (from this age on, a read reloads it), and never for a 404 (which the slow path throws again).
      */
     final long freshNanos;
     final int weight;
@@ -39,7 +42,7 @@ final class CacheEntry {
         this.versions = versions;
         this.loadedAt = loadedAt;
         this.l1TtlNanos = l1TtlNanos;
-        this.freshNanos = negative ? Long.MIN_VALUE : (long) (TwoLevelCache.REFRESH_AHEAD * l1TtlNanos);
+        this.freshNanos = negative ? Long.MIN_VALUE : (long) (REFRESH_AHEAD * l1TtlNanos);
         this.weight = weight;
     }
 }

@@ -52,8 +52,6 @@ public final class TwoLevelCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TwoLevelCache.class.getName());
     /** L1 lifetime while Redis is unreachable. */
     static final Duration DEGRADED_L1_TTL = Duration.ofSeconds(1);
-    /** The part of an entry's L1 lifetime after which a hit reloads it in the background. */
-    static final double REFRESH_AHEAD = 0.8;
 
     /** Where a value came from. */
     public enum Level { L1, L2, LOAD, BYPASS }
@@ -262,8 +260,9 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     private void maybeRefresh(L1Region r, String key, String[] tags, Loader loader, CacheEntry e) {
-        long age = clock.coarseNanos() - e.loadedAt;
-        if (e.negative || age < REFRESH_AHEAD * e.l1TtlNanos || !e.refreshing.compareAndSet(false, true)) {
+        // a 404's freshNanos is below any age, so it is excluded by name: it is never refreshed, only expires
+        if (e.negative || clock.coarseNanos() - e.loadedAt < e.freshNanos
+                || !e.refreshing.compareAndSet(false, true)) {
             return;
         }
         r.refreshes.increment();
