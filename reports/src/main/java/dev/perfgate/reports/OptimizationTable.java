@@ -83,6 +83,8 @@ public final class OptimizationTable {
                     "RateLimitBenchmark.rawBucket4j", "RateLimitBenchmark.limiterCheck"),
             new Pair(WRAPPERS, "Rate-limit check, like for like: raw Bucket4j on one of 1,000 buckets vs the service's limiter",
                     "RateLimitBenchmark.rawBucket4jAmong1000", "RateLimitBenchmark.limiterCheck"),
+            new Pair(WRAPPERS, "Rate-limit check, like for like: raw Bucket4j on one bucket vs the service's limiter for one client",
+                    "RateLimitBenchmark.rawBucket4j", "RateLimitBenchmark.limiterCheckOneClient"),
             new Pair(WRAPPERS, "Per-request metrics: raw HdrHistogram vs route record with its slowest requests",
                     "EndpointStatsBenchmark.rawHdrRecorder", "EndpointStatsBenchmark.routeRecordAndSlowest"),
             new Pair(WRAPPERS, "L1 hit vs raw Caffeine getIfPresent", "CacheBenchmark.rawCaffeineGetIfPresent",
