@@ -27,7 +27,7 @@ import dev.perfgate.sut.contract.PerformanceFigures;
  * The fields the L1 hit path reads are plain final fields, so a hit touches no map of counters.
  */
 final class L1Region {
-    /** Hits timed each after a start or a statistics reset, before one in {@link TwoLevelCache#L1_TIMING_SAMPLE}. */
+    /** Hits timed each after a start or a statistics reset, before one per tick of the coarse clock. */
     private static final int UNTIMED_HITS = 100;
 
     final CacheName name;
@@ -49,6 +49,8 @@ final class L1Region {
     final Histogram l1Latency;
     /** Hits still to be timed each before sampling starts (a plain field: read on every hit, rarely written). */
     int untimedBudget = UNTIMED_HITS;
+    /** The coarse clock's reading when a hit was last timed: the hit path times one hit per reading. */
+    long lastTimedTick = Long.MIN_VALUE;
 
     L1Region(CacheName name, CacheStrategy strategy) {
         this.name = name;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -97,9 +96,6 @@ public final class TwoLevelCache implements AutoCloseable {
         };
     }
 
-    /** One L1 hit in this many (a power of two) is timed into the L1 latency histogram; the others are counted. */
-    static final int L1_TIMING_SAMPLE = 64;
-
     /** By {@link CacheName#ordinal()}: the hit path's lookup is one array load (an EnumMap's checks the key's class). */
     private final L1Region[] regions = new L1Region[CacheName.values().length];
     private final Clock clock;
@@ -133,18 +129,22 @@ public final class TwoLevelCache implements AutoCloseable {
     public Object get(RequestContext request, CacheName name, String key, List<String> tags, Loader loader)
             throws Exception {
         L1Region r = regions[name.ordinal()];
-        // the hit path allocates nothing and reads no clock but the coarse one; one hit in 64 is timed, and every
-        // one of a region's first hits, so that its latency is reported from the start
-        boolean timed = r.untimedBudget > 0 || (ThreadLocalRandom.current().nextInt() & (L1_TIMING_SAMPLE - 1)) == 0;
+        // the hit path allocates nothing and reads no clock but the coarse one. A region's first hits are timed each,
+        // so that its latency is reported from the start; after them, the first hit in each tick of the coarse clock
+        // (about a millisecond): a timed hit reads the precise clock twice, which costs more than the hit itself, so
+        // the timing costs at most a thousand of them a second, however many hits there are
+        long now = clock.coarseNanos();
+        boolean timed = r.untimedBudget > 0 || now != r.lastTimedTick;
         long hitStart = timed ? clock.nanos() : 0;
         CacheEntry e = r.l1.getIfPresent(key);
         if (e != null) {
             // one comparison for a fresh entry: a negative one, one past its lifetime or due for its refresh ahead
             // fails it and takes the slow path, which serves, refreshes or reloads it
-            if (clock.coarseNanos() - e.loadedAt < e.freshNanos && tagVersions.valid(e)) {
+            if (now - e.loadedAt < e.freshNanos && tagVersions.valid(e)) {
                 request.cacheOutcome("L1");
                 r.l1Served.increment();
                 if (timed) {
+                    r.lastTimedTick = now; // two threads in one tick may both time a hit: harmless
                     r.l1Latency.recordValue(Math.max(0, (clock.nanos() - hitStart) / 1000));
                     if (r.untimedBudget > 0) {
                         r.untimedBudget--; // a race may time a few more than the first hundred: harmless

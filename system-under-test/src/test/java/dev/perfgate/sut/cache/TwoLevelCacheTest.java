@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import dev.perfgate.embedded.EmbeddedRedis;
 import dev.perfgate.sut.contract.ApiException;
 import dev.perfgate.sut.contract.Json;
+import dev.perfgate.sut.contract.PerformanceFigures;
 import dev.perfgate.sut.request.RequestContext;
 
 /**
@@ -394,6 +395,35 @@ class TwoLevelCacheTest {
         assertThat(json(read.call())).isEqualTo("{\"n\":2}");
         assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L1);
         assertThat(loads).as("one reload, however many reads found the entry due").hasValue(2);
+    }
+
+    @Test
+    void l1Hits_areCountedEach_andTimedEachAtFirst_thenOncePerTickOfTheCoarseClock() throws Exception {
+        FakeClock clock = new FakeClock(); // its coarse reading is its precise one, which moves only by hand
+        TwoLevelCache cache = node(clock);
+        String key = unique("client");
+        AtomicInteger loads = new AtomicInteger();
+        get(cache, key, "client:1", "v", loads);
+        for (int i = 0; i < 150; i++) {
+            get(cache, key, "client:1", "v", loads);
+        }
+        assertThat(l1(cache).l1Hits()).isEqualTo(150);
+        assertThat(l1(cache).latency().get("l1").count()).as("the first hundred hits timed each, then none more"
+                + " while the clock stays in one tick").isEqualTo(100);
+        for (int tick = 1; tick <= 3; tick++) {
+            clock.advance(Duration.ofMillis(1));
+            for (int i = 0; i < 10; i++) {
+                get(cache, key, "client:1", "v", loads);
+            }
+            assertThat(l1(cache).latency().get("l1").count()).as("one hit timed in tick " + tick)
+                    .isEqualTo(100 + tick);
+        }
+        assertThat(l1(cache).l1Hits()).as("every hit counted, timed or not").isEqualTo(180);
+        assertThat(loads).hasValue(1);
+    }
+
+    private static PerformanceFigures.CacheRegion l1(TwoLevelCache cache) {
+        return cache.snapshot().caches().get(CacheName.CLIENT_DETAIL.id());
     }
 
     @Test
