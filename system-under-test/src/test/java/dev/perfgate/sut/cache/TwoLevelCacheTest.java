@@ -142,7 +142,7 @@ class TwoLevelCacheTest {
         assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L2);
         assertThat(json(fromL2)).isEqualTo(json(value)); // decimals keep their scale: 1200.50
         assertThat(loads).hasValue(1);
-        assertThat(a.snapshot().caches().get("client-detail").l1Hits()).isEqualTo(1L);
+        assertThat(clientDetailFigures(a).l1Hits()).isEqualTo(1L);
     }
 
     @Test
@@ -407,22 +407,23 @@ class TwoLevelCacheTest {
         for (int i = 0; i < 150; i++) {
             get(cache, key, "client:1", "v", loads);
         }
-        assertThat(l1(cache).l1Hits()).isEqualTo(150);
-        assertThat(l1(cache).latency().get("l1").count()).as("the first hundred hits timed each, then none more"
-                + " while the clock stays in one tick").isEqualTo(100);
+        assertThat(clientDetailFigures(cache).l1Hits()).isEqualTo(150);
+        assertThat(clientDetailFigures(cache).latency().get("l1").count())
+                .as("the first hundred hits timed each, then none more while the clock stays in one tick")
+                .isEqualTo(100);
         for (int tick = 1; tick <= 3; tick++) {
             clock.advance(Duration.ofMillis(1));
             for (int i = 0; i < 10; i++) {
                 get(cache, key, "client:1", "v", loads);
             }
-            assertThat(l1(cache).latency().get("l1").count()).as("one hit timed in tick " + tick)
+            assertThat(clientDetailFigures(cache).latency().get("l1").count()).as("one hit timed in tick " + tick)
                     .isEqualTo(100 + tick);
         }
-        assertThat(l1(cache).l1Hits()).as("every hit counted, timed or not").isEqualTo(180);
+        assertThat(clientDetailFigures(cache).l1Hits()).as("every hit counted, timed or not").isEqualTo(180);
         assertThat(loads).hasValue(1);
     }
 
-    private static PerformanceFigures.CacheRegion l1(TwoLevelCache cache) {
+    private static PerformanceFigures.CacheRegion clientDetailFigures(TwoLevelCache cache) {
         return cache.snapshot().caches().get(CacheName.CLIENT_DETAIL.id());
     }
 
