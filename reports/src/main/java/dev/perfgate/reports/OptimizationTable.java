@@ -89,6 +89,8 @@ public final class OptimizationTable {
                     "EndpointStatsBenchmark.rawHdrRecorder", "EndpointStatsBenchmark.routeRecordAndSlowest"),
             new Pair(WRAPPERS, "L1 hit vs raw Caffeine getIfPresent", "CacheBenchmark.rawCaffeineGetIfPresent",
                     "CacheBenchmark.l1Hit"),
+            new Pair(WRAPPERS, "L1 hit with its request filing the hit count (a one-read request) vs raw Caffeine",
+                    "CacheBenchmark.rawCaffeineGetIfPresent", "CacheBenchmark.l1HitFiledPerRequest"),
             new Pair(WRAPPERS, "L2 hit vs raw Lettuce GET of the same bytes", "CacheBenchmark.rawLettuceGet",
                     "CacheBenchmark.l2Hit"),
             new Pair(WRAPPERS, "Primary-key SELECT: raw pgjdbc vs datasource-proxy + statement statistics",

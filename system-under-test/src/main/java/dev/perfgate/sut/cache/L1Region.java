@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
 
 import dev.perfgate.sut.cache.TwoLevelCache.Level;
 import dev.perfgate.sut.contract.PerformanceFigures;
+import dev.perfgate.sut.request.RequestContext;
 
 /**
  * One named cache's L1 tier and its statistics: the Caffeine map of this node (bounded by entries or bytes, as the
@@ -47,6 +48,11 @@ final class L1Region {
     /** served/latency of L1, held directly for the hit path (the same objects as in the maps). */
     final LongAdder l1Served;
     final Histogram l1Latency;
+    /**
+     * What a plain L1 hit counts for in its request, which adds its hits to {@link #l1Served} when it answers: the
+     * hit itself does no atomic add (see {@link RequestContext#count}).
+     */
+    final RequestContext.Counter l1Hits;
     /** Hits still to be timed each before sampling starts (a plain field: read on every hit, rarely written). */
     int untimedBudget = UNTIMED_HITS;
     /** The coarse clock's reading when a hit was last timed: the hit path times one hit per reading. */
@@ -80,6 +86,7 @@ final class L1Region {
         }
         l1Served = served.get(Level.L1);
         l1Latency = latency.get(Level.L1);
+        l1Hits = l1Served::add;
     }
 
     /** Returns reads answered from L1 or L2 (hits) and by the loader. */

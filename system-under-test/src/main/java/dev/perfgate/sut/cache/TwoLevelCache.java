@@ -142,7 +142,7 @@ public final class TwoLevelCache implements AutoCloseable {
             // fails it and takes the slow path, which serves, refreshes or reloads it
             if (now - e.loadedAt < e.freshNanos && tagVersions.valid(e)) {
                 request.cacheOutcome("L1");
-                r.l1Served.increment();
+                request.count(r.l1Hits); // a plain add: the request files its hits when it answers
                 if (timed) {
                     r.lastTimedTick = now; // two threads in one tick may both time a hit: harmless
                     r.l1Latency.recordValue(Math.max(0, (clock.nanos() - hitStart) / 1000));
@@ -267,11 +267,13 @@ public final class TwoLevelCache implements AutoCloseable {
         }
         r.refreshes.increment();
         Thread.ofVirtual().name("perfgate-cache-refresh").start(() -> {
+            RequestContext refresh = RequestContext.background("cache refresh");
             try {
-                CacheEntry fresh = load(RequestContext.background("cache refresh"), r, key, tags, loader);
-                r.l1.put(key, fresh);
+                r.l1.put(key, load(refresh, r, key, tags, loader));
             } catch (Exception failure) {
                 e.refreshing.set(false); // the old value stays until it expires; the next read tries again
+            } finally {
+                refresh.fileCounts(); // a loader may read through other caches
             }
         });
     }

@@ -236,6 +236,7 @@ public final class LiveEndpoints implements AutoCloseable {
             return call.run(tick);
         } finally {
             queries.end(tick);
+            tick.fileCounts();
         }
     }
 

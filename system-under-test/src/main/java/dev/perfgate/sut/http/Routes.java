@@ -187,14 +187,18 @@ public final class Routes {
             try {
                 requireShortTarget(req);
                 limit(req, res);
-                status = writer.send(req, res, endpoint.handle(new ApiRequest(req, maxBodyBytes, connection, context)),
-                        start, context, connection);
+                ApiResponse response = endpoint.handle(new ApiRequest(req, maxBodyBytes, connection, context));
+                // before the answer leaves: a client that reads the figures after it finds its cache hits there
+                context.fileCounts();
+                status = writer.send(req, res, response, start, context, connection);
             } catch (ResponseWriter.StreamFailed e) {
                 status = e.status;
                 aborted = e;
             } catch (Exception e) {
+                context.fileCounts();
                 status = sendError(req, res, e, requestId, start, context, connection);
             } finally {
+                context.fileCounts(); // what a streamed body counted while it was written
                 if (connection != null) {
                     connection.phase(ClientConnections.Phase.READING); // Helidon drains any unread body, then reads on
                 }

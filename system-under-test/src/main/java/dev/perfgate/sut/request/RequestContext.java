@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * <p>A request is served by one thread at a time (Helidon gives each its own virtual thread and the service does not
  * hand a request's work to another), so the context needs no locking; it is small and allocated once per request.
+ * That also makes it the place to count what happens too often for a shared counter's atomic add: the cache's L1
+ * hits are {@link #count counted} here with a plain add and {@link #fileCounts filed} when the request answers.
  */
 public final class RequestContext {
     private final String route;
@@ -21,6 +23,9 @@ public final class RequestContext {
     private String cacheOutcome;
     private int statements;
     private Map<String, StatementShape> shapes;
+    /** The shared counter this request is counting for (null before its first count) and its count not yet filed. */
+    private Counter counting;
+    private long counted;
 
     private RequestContext(String route) {
         this.route = route;
@@ -59,6 +64,38 @@ public final class RequestContext {
     /** Records which cache level answered; the last read through the cache decides the header. */
     public void cacheOutcome(String level) {
         this.cacheOutcome = level;
+    }
+
+    /**
+     * Counts one event for a shared counter (an L1 hit, for its cache's hit counter): a plain add in the request,
+     * which reaches the counter when the request counts for another one or {@link #fileCounts files} its counts. An
+     * atomic add on the shared counter for every hit cost a tenth of the hit or more in JMH (2.6 of 24 ns on one
+     * machine, 7 of 54 ns on another); this way it is paid once per request and counter, not once per event.
+     */
+    public void count(Counter counter) {
+        if (counter != counting) {
+            fileCounts();
+            counting = counter;
+        }
+        counted++;
+    }
+
+    /**
+     * Adds what the request has counted to the shared counter. Whoever made the context calls it when the work ends,
+     * and the HTTP layer before it answers, so that a client that reads the figures after a response finds that
+     * response's hits in them; calling it again adds nothing twice.
+     */
+    public void fileCounts() {
+        if (counted != 0) {
+            counting.add(counted);
+            counted = 0;
+        }
+    }
+
+    /** A shared counter the request counts for (see {@link #count}), such as one cache's L1 hits. */
+    @FunctionalInterface
+    public interface Counter {
+        void add(long n);
     }
 
     /** Returns the SQL statements the request has run so far (a batch counts each of its rows). */

@@ -115,11 +115,19 @@ class CacheHttpTest {
     void metrics_showPerCacheAndLevel() {
         String path = "/api/clients/" + client();
         http.get(path);
-        http.get(path);
+        long before = http.get("/api/performance/metrics").json().path("cache").path("caches").path("client-detail")
+                .path("l1Hits").asLong();
+        long l1Answers = 0;
+        for (int i = 0; i < 5; i++) {
+            l1Answers += "L1".equals(http.get(path).header("X-Cache")) ? 1 : 0;
+        }
         JsonNode cache = http.get("/api/performance/metrics").json().path("cache");
         assertThat(cache.path("breaker").asText()).isEqualTo("CLOSED");
         JsonNode detail = cache.path("caches").path("client-detail");
-        assertThat(detail.path("l1Hits").asLong()).isPositive();
+        assertThat(l1Answers).isPositive();
+        assertThat(detail.path("l1Hits").asLong() - before)
+                .as("each L1 answer is in the figures read right after it (its request files its hits before it answers)")
+                .isEqualTo(l1Answers);
         assertThat(detail.path("latency").path("l1").path("p50Us").isNumber()).isTrue();
         assertThat(http.get("/metrics").body())
                 .containsPattern("perfgate_cache_served_total\\{[^}]*cache=\"client-detail\"[^}]*level=\"l1\"");

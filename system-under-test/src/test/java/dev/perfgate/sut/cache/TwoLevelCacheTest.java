@@ -106,9 +106,13 @@ class TwoLevelCacheTest {
     /** The request the test's reads belong to; {@link #lastLevel} starts the next one. */
     private static RequestContext request = RequestContext.of("test");
 
-    /** Returns the cache level that answered the current request's last read, and starts a new request. */
+    /**
+     * Returns the cache level that answered the current request's last read, and starts a new request (filing the
+     * old one's counts, as the service does when a request answers).
+     */
     private static TwoLevelCache.Level lastLevel() {
         String level = request.cacheOutcome();
+        request.fileCounts();
         request = RequestContext.of("test");
         return level == null ? null : TwoLevelCache.Level.valueOf(level);
     }
@@ -423,8 +427,42 @@ class TwoLevelCacheTest {
         assertThat(loads).hasValue(1);
     }
 
+    /** Returns the client-detail cache's figures once the test's request has filed its counts, as a request does. */
     private static PerformanceFigures.CacheRegion clientDetailFigures(TwoLevelCache cache) {
-        return cache.snapshot().caches().get(CacheName.CLIENT_DETAIL.id());
+        request.fileCounts();
+        return figures(cache, CacheName.CLIENT_DETAIL);
+    }
+
+    private static PerformanceFigures.CacheRegion figures(TwoLevelCache cache, CacheName name) {
+        return cache.snapshot().caches().get(name.id());
+    }
+
+    @Test
+    void l1Hits_areCountedInTheRequest_andReachTheFiguresWhenItFilesThem() throws Exception {
+        TwoLevelCache cache = node();
+        String key = unique("client");
+        AtomicInteger loads = new AtomicInteger();
+        get(cache, key, "client:1", "v", loads);
+        RequestContext reader = RequestContext.of("GET /api/clients/{id}");
+        TwoLevelCache.Loader budget = r -> "b";
+        cache.get(reader, CacheName.BUDGET, key, List.of("client:1"), budget); // a load: counted where it happens
+        for (int i = 0; i < 3; i++) {
+            cache.get(reader, CacheName.CLIENT_DETAIL, key, List.of("client:1"), r -> "v");
+        }
+        assertThat(figures(cache, CacheName.CLIENT_DETAIL).l1Hits()).as("not filed yet").isZero();
+        cache.get(reader, CacheName.BUDGET, key, List.of("client:1"), budget);
+        assertThat(figures(cache, CacheName.CLIENT_DETAIL).l1Hits())
+                .as("filed when the request counts for another cache").isEqualTo(3);
+        assertThat(figures(cache, CacheName.BUDGET).l1Hits()).isZero();
+        reader.fileCounts();
+        reader.fileCounts();
+        assertThat(figures(cache, CacheName.BUDGET).l1Hits()).as("filed once, however often asked").isEqualTo(1);
+        assertThat(figures(cache, CacheName.CLIENT_DETAIL).l1Hits()).isEqualTo(3);
+        cache.get(reader, CacheName.BUDGET, key, List.of("client:1"), budget);
+        reader.fileCounts();
+        assertThat(figures(cache, CacheName.BUDGET).l1Hits()).as("a request may go on counting after it filed")
+                .isEqualTo(2);
+        assertThat(loads).hasValue(1);
     }
 
     @Test
