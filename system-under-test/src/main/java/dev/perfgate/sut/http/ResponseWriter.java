@@ -40,6 +40,8 @@ final class ResponseWriter {
      */
     int send(ServerRequest req, ServerResponse res, ApiResponse response, long start, RequestContext context,
              ClientConnections.Watched connection) throws StreamFailed {
+        // before the answer leaves, whatever it is: a client that reads the figures after it finds its cache hits
+        context.fileCounts();
         response.headers().forEach(res::header);
         res.header(QUERY_COUNT, Integer.toString(context.statements()));
         if (context.cacheOutcome() != null) {

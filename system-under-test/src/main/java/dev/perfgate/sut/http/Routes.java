@@ -188,17 +188,16 @@ public final class Routes {
                 requireShortTarget(req);
                 limit(req, res);
                 ApiResponse response = endpoint.handle(new ApiRequest(req, maxBodyBytes, connection, context));
-                // before the answer leaves: a client that reads the figures after it finds its cache hits there
-                context.fileCounts();
                 status = writer.send(req, res, response, start, context, connection);
             } catch (ResponseWriter.StreamFailed e) {
                 status = e.status;
                 aborted = e;
             } catch (Exception e) {
-                context.fileCounts();
                 status = sendError(req, res, e, requestId, start, context, connection);
             } finally {
-                context.fileCounts(); // what a streamed body counted while it was written
+                // the writer filed them before the answer left; this files what a streamed body counted while it was
+                // written, and those of an answer that was never sent
+                context.fileCounts();
                 if (connection != null) {
                     connection.phase(ClientConnections.Phase.READING); // Helidon drains any unread body, then reads on
                 }
