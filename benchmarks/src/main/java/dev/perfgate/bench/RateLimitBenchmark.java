@@ -54,8 +54,9 @@ public class RateLimitBenchmark {
 
     @Setup
     public void setUp() {
+        // the service's clock, which is also the raw buckets' (Bucket4j's default)
         limiter = new RateLimiter(RateLimiter.parseTiers("anonymous=1000000/s:1000000"), Map.of(),
-                TimeMeter.SYSTEM_NANOTIME, new SimpleMeterRegistry());
+                TimeMeter.SYSTEM_MILLISECONDS, new SimpleMeterRegistry());
         raw = Bucket.builder().addLimit(Bandwidth.builder().capacity(1_000_000)
                 .refillGreedy(1_000_000, Duration.ofSeconds(1)).build()).build();
         rawMany = new Bucket[CLIENTS];
