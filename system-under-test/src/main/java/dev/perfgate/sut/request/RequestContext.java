@@ -65,9 +65,8 @@ public final class RequestContext {
      * Records which cache level answered; the last read through the cache decides the header. A request that reads
      * many values keeps the same level, so the field is written only when it changes: under G1, storing a reference
      * into an object that has left the young generation (a long request's context, a background job's) runs the
-     * card-marking barrier with its memory fence on every store. In the L1-hit JMH pair with such a context
-     * (JMH's {@code -gc true}, 4 alternating runs of 3 forks), the hit measured 17.0 to 20.0 ns with this check and
-     * 19.7 to 21.6 ns without it, raw Caffeine 8.9 to 9.7 ns in both.
+     * card-marking barrier with its memory fence on every store, a cost an L1 hit would pay each time (measured in
+     * docs/benchmarks.md, "The L1 hit").
      */
     public void cacheOutcome(String level) {
         if (cacheOutcome != level) {
