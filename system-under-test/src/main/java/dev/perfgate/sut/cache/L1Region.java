@@ -45,17 +45,18 @@ final class L1Region {
     final LongAdder evictions = new LongAdder();
     final LongAdder loadNanos = new LongAdder();
 
-    /** served/latency of L1, held directly for the hit path (the same objects as in the maps). */
-    final LongAdder l1Served;
-    final Histogram l1Latency;
     /**
-     * What a plain L1 hit counts for in its request, which adds its hits to {@link #l1Served} when it answers: the
-     * hit itself does no atomic add (see {@link RequestContext#count}).
+     * What an L1 hit counts for in its request, which adds its hits to {@link #served}'s L1 counter when it answers:
+     * the hit itself does no atomic add (see {@link RequestContext#count}).
      */
     final RequestContext.Counter l1Hits;
-    /** Hits still to be timed each before sampling starts (a plain field: read on every hit, rarely written). */
+    /** Hits still to be timed each before sampling starts (a plain field, read and written by timed hits only). */
     int untimedBudget = UNTIMED_HITS;
-    /** The coarse clock's reading when a hit was last timed: the hit path times one hit per reading. */
+    /**
+     * The coarse clock's reading when a hit was last timed, once the first hits have been timed each: the hit path
+     * serves a hit untimed only in this tick, so the first hit of every tick is timed (a plain field: read on every
+     * hit, written about once a millisecond).
+     */
     long lastTimedTick = Long.MIN_VALUE;
 
     L1Region(CacheName name, CacheStrategy strategy) {
@@ -84,9 +85,7 @@ final class L1Region {
             served.put(level, new LongAdder());
             latency.put(level, new ConcurrentHistogram(3));
         }
-        l1Served = served.get(Level.L1);
-        l1Latency = latency.get(Level.L1);
-        l1Hits = l1Served::add;
+        l1Hits = served.get(Level.L1)::add;
     }
 
     /** Returns reads answered from L1 or L2 (hits) and by the loader. */
@@ -123,6 +122,7 @@ final class L1Region {
         served.values().forEach(LongAdder::reset);
         latency.values().forEach(Histogram::reset);
         untimedBudget = UNTIMED_HITS;
+        lastTimedTick = Long.MIN_VALUE;
         l2Misses.reset();
         negativeHits.reset();
         refreshes.reset();

@@ -1,5 +1,7 @@
 package dev.perfgate.sut.cache;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -28,11 +30,24 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 final class TagVersions implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TagVersions.class.getName());
+    private static final VarHandle EPOCH;
+
+    static {
+        try {
+            EPOCH = MethodHandles.lookup().findVarHandle(TagVersions.class, "epoch", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final RedisTier redis;
     private final TwoLevelCache.Clock clock;
     private final Cache<String, Long> versions = Caffeine.newBuilder().maximumSize(1_000_000).build();
-    private final AtomicLong epoch = new AtomicLong();
+    /**
+     * Moves on every change of a known version (and on a loss of Redis): a plain volatile field rather than an
+     * AtomicLong, so that the hit path's read of it is one load from this object, not two.
+     */
+    private volatile long epoch;
     private final Set<String> pending = new LinkedHashSet<>();
     private final AtomicLong lastSeq = new AtomicLong();
     private volatile long expectedSeq;
@@ -55,7 +70,7 @@ final class TagVersions implements AutoCloseable {
         }
         redis.breaker().getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                needsRecovery = true;
+                degrade();
                 LOG.warning("Redis unavailable: cache runs on L1 (entries live at most "
                         + TwoLevelCache.DEGRADED_L1_TTL.toMillis() + " ms) and the database");
             }
@@ -64,7 +79,7 @@ final class TagVersions implements AutoCloseable {
         try {
             lastSeq.set(redis.sequence());
         } catch (RedisTier.Unavailable e) {
-            needsRecovery = true;
+            degrade();
         }
         this.syncer = Thread.ofVirtual().name("perfgate-cache-sync").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -78,21 +93,35 @@ final class TagVersions implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether an entry was found current at the current epoch: then it is current, and young enough, without more
+     * checks. The L1 hit path's one look at tags: an entry not stamped so goes to {@link #valid}. Small, so that it
+     * inlines into the hit.
+     */
+    boolean stampedCurrent(CacheEntry e) {
+        return e.checkedAtEpoch == epoch;
+    }
+
     /** Whether an L1 entry may be served: loaded under the current versions, and young enough while Redis is away. */
     boolean valid(CacheEntry e) {
-        if (redis != null && needsRecovery && clock.nanos() - e.loadedAt > TwoLevelCache.DEGRADED_L1_TTL.toNanos()) {
-            return false;
-        }
-        // read before the versions: a change made while they are compared bumps the epoch past this stamp, so the
-        // next hit compares again
-        long now = epoch.get();
+        // read before anything else: a change made while the versions are compared (or Redis lost meanwhile, see
+        // degrade) bumps the epoch past this stamp, so the next hit checks again
+        long now = epoch;
         if (e.checkedAtEpoch == now) {
             return true;
+        }
+        // a node without Redis is never degraded; one that lost Redis stamps nothing, so that every hit checks the
+        // entry's age here until it recovers
+        boolean degraded = redis != null && needsRecovery;
+        if (degraded && clock.nanos() - e.loadedAt > TwoLevelCache.DEGRADED_L1_TTL.toNanos()) {
+            return false;
         }
         if (!current(e.tags, e.versions)) {
             return false;
         }
-        e.checkedAtEpoch = now;
+        if (!degraded) {
+            e.checkedAtEpoch = now;
+        }
         return true;
     }
 
@@ -160,6 +189,19 @@ final class TagVersions implements AutoCloseable {
         return recover();
     }
 
+    /**
+     * Marks Redis lost: L1 entries live at most {@link TwoLevelCache#DEGRADED_L1_TTL} until the node recovers. The
+     * epoch moves after the flag, so that no entry stamped before the loss passes {@link #stampedCurrent} after it.
+     */
+    private void degrade() {
+        needsRecovery = true;
+        bumpEpoch();
+    }
+
+    private void bumpEpoch() {
+        EPOCH.getAndAdd(this, 1L);
+    }
+
     /** Whether Redis was lost and the node has not caught up with it yet. */
     boolean degraded() {
         return redis != null && needsRecovery;
@@ -176,7 +218,7 @@ final class TagVersions implements AutoCloseable {
             }
             long seq = redis.sequence();
             versions.invalidateAll();
-            epoch.incrementAndGet();
+            bumpEpoch();
             lastSeq.set(seq);
             expectedSeq = seq;
             needsRecovery = false;
@@ -200,10 +242,10 @@ final class TagVersions implements AutoCloseable {
                     long v = result[i + 1];
                     versions.asMap().merge(tags[i], v, Math::max);
                 }
-                epoch.incrementAndGet();
+                bumpEpoch();
                 return;
             } catch (RedisTier.Unavailable e) {
-                needsRecovery = true;
+                degrade();
             }
         }
         synchronized (this) {
@@ -214,7 +256,7 @@ final class TagVersions implements AutoCloseable {
                     pending.add(tag);
                 }
             }
-            epoch.incrementAndGet();
+            bumpEpoch();
         }
     }
 
@@ -227,7 +269,7 @@ final class TagVersions implements AutoCloseable {
                 long v = Long.parseLong(parts[i + 1]);
                 versions.asMap().computeIfPresent(parts[i], (k, old) -> Math.max(old, v));
             }
-            epoch.incrementAndGet();
+            bumpEpoch();
             messagesApplied.increment();
         } catch (NumberFormatException e) {
             LOG.warning("ignoring malformed invalidation message: " + message);
@@ -267,7 +309,7 @@ final class TagVersions implements AutoCloseable {
         lostMessages.increment();
         LOG.warning("cache: " + why + "; re-reading tag versions from Redis");
         versions.invalidateAll();
-        epoch.incrementAndGet();
+        bumpEpoch();
     }
 
     long invalidations() {

@@ -129,42 +129,39 @@ public final class TwoLevelCache implements AutoCloseable {
     public Object get(RequestContext request, CacheName name, String key, List<String> tags, Loader loader)
             throws Exception {
         L1Region r = regions[name.ordinal()];
-        // the hit path allocates nothing and reads no clock but the coarse one. A region's first hits are timed each,
-        // so that its latency is reported from the start; after them, the first hit in each tick of the coarse clock
-        // (about a millisecond): a timed hit reads the precise clock twice, which costs more than the hit itself, so
-        // the timing costs at most a thousand of them a second, however many hits there are
-        long now = clock.coarseNanos();
-        boolean timed = r.untimedBudget > 0 || now != r.lastTimedTick;
-        long hitStart = timed ? clock.nanos() : 0;
+        // the hit path allocates nothing, reads no clock but the coarse one, and holds only Caffeine's lookup and a
+        // few loads: everything else, the timed hits included, is getSlow's, so none of it is compiled into the hit
+        // (with the timing inline, C2 compiled it into the hit too, HdrHistogram's record and all)
         CacheEntry e = r.l1.getIfPresent(key);
         if (e != null) {
+            long now = clock.coarseNanos();
             // one comparison for a fresh entry: a negative one, one past its lifetime or due for its refresh ahead
-            // fails it and takes the slow path, which serves, refreshes or reloads it
-            if (now - e.loadedAt < e.freshNanos && tagVersions.valid(e)) {
+            // fails it. The hit is timed (on the slow path) when its region's first hits are, and then for the
+            // first hit in each tick of the coarse clock (about a millisecond): a timed hit reads the precise clock
+            // twice, which costs more than the hit itself, so timing costs at most a thousand of them a second.
+            // Then one comparison of the entry's stamp with the tags' epoch (see TagVersions#stampedCurrent)
+            if (now - e.freshUntil < 0 && now == r.lastTimedTick && tagVersions.stampedCurrent(e)) {
                 request.cacheOutcome("L1");
                 request.count(r.l1Hits); // a plain add: the request files its hits when it answers
-                if (timed) {
-                    r.lastTimedTick = now; // two threads in one tick may both time a hit: harmless
-                    r.l1Latency.recordValue(Math.max(0, (clock.nanos() - hitStart) / 1000));
-                    if (r.untimedBudget > 0) {
-                        r.untimedBudget--; // a race may time a few more than the first hundred: harmless
-                    }
-                }
                 return e.value;
             }
         }
-        return getSlow(request, r, key, withAll(tags), loader);
+        return getSlow(request, r, key, tags, loader);
     }
 
-    /** Everything but a plain L1 hit: a load in flight, a stale or negative entry, L2, the loader. */
-    private Object getSlow(RequestContext request, L1Region r, String key, String[] allTags, Loader loader)
+    /**
+     * Everything but a plain L1 hit: a timed hit, an entry whose tags were invalidated since it was last checked, a
+     * load in flight, a stale or negative entry, L2, the loader.
+     */
+    private Object getSlow(RequestContext request, L1Region r, String key, List<String> tags, Loader loader)
             throws Exception {
         long start = clock.nanos();
+        String[] allTags = null; // made when a load or a read of L2 needs them: a timed hit allocates nothing
         for (int attempt = 0; attempt < 8; attempt++) {
             CacheEntry cached = r.l1.getIfPresent(key);
             if (cached != null) {
                 if (current(r, cached)) {
-                    maybeRefresh(r, key, allTags, loader, cached);
+                    maybeRefresh(r, key, tags, loader, cached);
                     return served(request, r, Level.L1, start, cached);
                 }
                 r.l1.asMap().remove(key, cached);
@@ -193,6 +190,7 @@ public final class TwoLevelCache implements AutoCloseable {
                     mine.complete(landed);
                     return served(request, r, Level.L1, start, landed);
                 }
+                allTags = withAll(tags);
                 e = l2.read(r, key, allTags);
                 level = Level.L2;
                 if (e == null) {
@@ -212,12 +210,23 @@ public final class TwoLevelCache implements AutoCloseable {
             return served(request, r, level, start, e);
         }
         // the key kept changing under us: load without caching rather than spin
-        return served(request, r, Level.LOAD, start, load(request, r, key, allTags, loader));
+        return served(request, r, Level.LOAD, start, load(request, r, key, withAll(tags), loader));
     }
 
     private Object served(RequestContext request, L1Region r, Level level, long start, CacheEntry e) {
         request.cacheOutcome(level.name());
-        r.served.get(level).increment();
+        if (level == Level.L1) {
+            // counted in the request, as the hit path counts: every L1 hit reaches the figures when its request files
+            request.count(r.l1Hits);
+            // the first hits are timed each; the last of them, and then each tick's timed hit, lets the hit path
+            // serve the rest of its tick untimed. Two threads in one tick may both time a hit, and a race may time
+            // a few more than the first hundred: harmless
+            if (r.untimedBudget <= 0 || --r.untimedBudget == 0) {
+                r.lastTimedTick = clock.coarseNanos();
+            }
+        } else {
+            r.served.get(level).increment();
+        }
         // the path that gets here has read the clock already: it is timed every time (only plain L1 hits sample)
         r.latency.get(level).recordValue(Math.max(0, (clock.nanos() - start) / 1000));
         if (e.negative) {
@@ -259,17 +268,18 @@ public final class TwoLevelCache implements AutoCloseable {
         return false;
     }
 
-    private void maybeRefresh(L1Region r, String key, String[] tags, Loader loader, CacheEntry e) {
-        // a 404's freshNanos is below any age, so it is excluded by name: it is never refreshed, only expires
-        if (e.negative || clock.coarseNanos() - e.loadedAt < e.freshNanos
+    private void maybeRefresh(L1Region r, String key, List<String> tags, Loader loader, CacheEntry e) {
+        // a 404 is never fresh, so it is excluded by name: it is never refreshed, only expires
+        if (e.negative || clock.coarseNanos() - e.freshUntil < 0
                 || !e.refreshing.compareAndSet(false, true)) {
             return;
         }
         r.refreshes.increment();
+        String[] allTags = withAll(tags);
         Thread.ofVirtual().name("perfgate-cache-refresh").start(() -> {
             RequestContext refresh = RequestContext.background("cache refresh");
             try {
-                r.l1.put(key, load(refresh, r, key, tags, loader));
+                r.l1.put(key, load(refresh, r, key, allTags, loader));
             } catch (Exception failure) {
                 e.refreshing.set(false); // the old value stays until it expires; the next read tries again
             } finally {

@@ -545,6 +545,37 @@ class TwoLevelCacheTest {
     }
 
     @Test
+    void redisLost_l1EntriesOlderThanTheDegradedLifetime_areNotServed_evenOnceFoundCurrent() throws Exception {
+        FakeClock clock = new FakeClock();
+        TwoLevelCache a = node(clock);
+        String tag = unique("client:");
+        String key = unique("k");
+        AtomicInteger loads = new AtomicInteger();
+        get(a, key, tag, "v", loads);
+        for (int i = 0; i < 200; i++) {
+            get(a, key, tag, "v", loads); // past the timed first hits: the entry is found current and stamped
+        }
+        assertThat(lastLevel()).isEqualTo(TwoLevelCache.Level.L1);
+        // within its L1 lifetime (60 s) but past the degraded one (1 s): once Redis is lost, another node's writes
+        // cannot reach this one, so the stamp must not carry the entry through
+        clock.advance(TwoLevelCache.DEGRADED_L1_TTL.multipliedBy(2));
+        redis.pause();
+        try {
+            for (int i = 0; i < 10 && !a.breakerState().equals("OPEN"); i++) {
+                get(a, unique("other"), tag, "x", loads);
+            }
+            assertThat(a.snapshot().degraded()).isTrue();
+            lastLevel();
+            int before = loads.get();
+            assertThat(get(a, key, tag, "v2", loads)).isEqualTo("v2");
+            assertThat(lastLevel()).as("reloaded, not served from L1").isEqualTo(TwoLevelCache.Level.LOAD);
+            assertThat(loads).hasValue(before + 1);
+        } finally {
+            redis.resume();
+        }
+    }
+
+    @Test
     void redisStopped_andRestartedEmpty_cacheKeepsServing() throws Exception {
         TwoLevelCache a = node();
         String tag = unique("client:");
