@@ -156,7 +156,6 @@ public final class TwoLevelCache implements AutoCloseable {
     private Object getSlow(RequestContext request, L1Region r, String key, List<String> tags, Loader loader)
             throws Exception {
         long start = clock.nanos();
-        String[] allTags = null; // made when a load or a read of L2 needs them: a timed hit allocates nothing
         for (int attempt = 0; attempt < 8; attempt++) {
             CacheEntry cached = r.l1.getIfPresent(key);
             if (cached != null) {
@@ -190,7 +189,7 @@ public final class TwoLevelCache implements AutoCloseable {
                     mine.complete(landed);
                     return served(request, r, Level.L1, start, landed);
                 }
-                allTags = withAll(tags);
+                String[] allTags = withAll(tags); // made here, not on entry: a timed hit allocates nothing
                 e = l2.read(r, key, allTags);
                 level = Level.L2;
                 if (e == null) {
@@ -269,7 +268,7 @@ public final class TwoLevelCache implements AutoCloseable {
     }
 
     private void maybeRefresh(L1Region r, String key, List<String> tags, Loader loader, CacheEntry e) {
-        // a 404 is never fresh, so it is excluded by name: it is never refreshed, only expires
+        // a 404 is never fresh, so the time check alone would refresh it: it is excluded by name, and only expires
         if (e.negative || clock.coarseNanos() - e.freshUntil < 0
                 || !e.refreshing.compareAndSet(false, true)) {
             return;
