@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -31,7 +33,9 @@ import dev.perfgate.reports.RunEnvironment;
  *        [--baseline compare|update|off]
  * </pre>
  * {@code --quick}: one fork, 2 × 0.5 s warm-up, 3 × 0.5 s measurement — every benchmark in a few minutes, for CI and a
- * developer's loop. Without it each class's own (thorough) settings apply. Exits 1 when the gate finds a regression.
+ * developer's loop. Without it each class's own (thorough) settings apply, and the benchmarks whose ratio to a raw
+ * reference is a goal run their forks in turns ({@link InterleavedForks}); each single run's JSON stays under
+ * {@code parts/}. Exits 1 when the gate finds a regression.
  */
 public final class RunAll {
     private RunAll() {
@@ -56,13 +60,13 @@ public final class RunAll {
         Files.createDirectories(run);
         Path results = run.resolve("results.json");
 
-        ChainedOptionsBuilder options = new OptionsBuilder().include(include)
-                .resultFormat(ResultFormatType.JSON).result(results.toString());
         if (quick) {
-            options.forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+            new Runner(new OptionsBuilder().include(include).resultFormat(ResultFormatType.JSON)
+                    .result(results.toString()).forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500)).build()).run();
+        } else {
+            runInterleaved(include, run.resolve("parts"), results);
         }
-        new Runner(options.build()).run();
 
         RunEnvironment env = RunEnvironment.capture(profile, root);
         new ObjectMapper().registerModule(new JavaTimeModule()).enable(SerializationFeature.INDENT_OUTPUT)
@@ -72,7 +76,8 @@ public final class RunAll {
         // the table names the command that made it, so that a reader can make it again
         String made = "the " + profile + " run " + run.getFileName() + " (`java -cp benchmarks/target/benchmarks.jar"
                 + " dev.perfgate.bench.RunAll" + (quick ? " --quick`: one short fork per benchmark)"
-                : "`: each class's own settings, " + Forks.RATIO + " forks for the pairs whose ratio is a goal)");
+                : "`: each class's own settings; the pairs whose ratio is a goal ran " + Forks.RATIO + " forks a"
+                + " side, one per round, in turns with their class's other sides)");
         OptimizationTable.write(run.resolve("OPTIMIZATIONS.md"), rows, env, made);
         if (!rows.isEmpty()) {
             OptimizationTable.write(root.resolve("reports/OPTIMIZATIONS.md"), rows, env, made);
@@ -98,6 +103,33 @@ public final class RunAll {
             default -> System.out.println("perfgate: baseline comparison off");
         }
         System.exit(status);
+    }
+
+    /**
+     * The thorough run: every selected benchmark but the ratio sides in one JMH run with each class's settings, then
+     * the ratio sides' forks in turns ({@link InterleavedForks}); both merged into one JMH result file.
+     */
+    private static void runInterleaved(String include, Path parts, Path results) throws Exception {
+        List<String> sides = InterleavedForks.ratioSides(include);
+        String exclude = sides.isEmpty() ? null : InterleavedForks.exactly(sides);
+        List<JsonNode> entries = new ArrayList<>();
+        if (InterleavedForks.anyBesides(include, exclude)) {
+            Files.createDirectories(parts);
+            Path others = parts.resolve("00-others.json");
+            ChainedOptionsBuilder options = new OptionsBuilder().include(include)
+                    .resultFormat(ResultFormatType.JSON).result(others.toString());
+            if (exclude != null) {
+                options.exclude(exclude);
+            }
+            new Runner(options.build()).run();
+            if (Files.exists(others)) {
+                new ObjectMapper().readTree(others.toFile()).forEach(entries::add);
+            }
+        }
+        entries.addAll(InterleavedForks.run(InterleavedForks.schedule(sides, Forks.RATIO), parts,
+                options -> options.forks(1), System.out));
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(results.toFile(),
+                InterleavedForks.sorted(entries));
     }
 
     private static String option(List<String> args, String name, String fallback) {
