@@ -26,8 +26,9 @@ import dev.perfgate.reports.RunEnvironment;
 
 /**
  * Runs the benchmarks as a recorded run: results and environment under {@code reports/runs/<timestamp>-jmh/}, the
- * before/after table ({@code reports/OPTIMIZATIONS.md} and {@code .html}), and the regression gate against
- * {@code reports/baselines/jmh-<profile>.json}.
+ * before/after table ({@code reports/OPTIMIZATIONS.md} and {@code .html}, rewritten only by a thorough run of the whole
+ * suite; every run writes its own into its directory), and the regression gate against
+ * {@code reports/baselines/jmh.json} ({@code jmh-quick.json} for {@code --quick}).
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.perfgate.bench.RunAll [--quick] [--include REGEX]
  *        [--baseline compare|update|off]
@@ -38,18 +39,28 @@ import dev.perfgate.reports.RunEnvironment;
  * {@code parts/}. Exits 1 when the gate finds a regression.
  */
 public final class RunAll {
+    private static final String WHOLE_SUITE = "dev\\.perfgate\\.bench\\..*";
+
     private RunAll() {
     }
 
     public static void main(String[] args) throws Exception {
         List<String> a = List.of(args);
         boolean quick = a.contains("--quick");
-        String include = option(a, "--include", "dev\\.perfgate\\.bench\\..*");
+        String include = option(a, "--include", WHOLE_SUITE);
         BaselinePolicy baseline;
         try {
             baseline = BaselinePolicy.parse("--baseline", option(a, "--baseline", "compare"));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        boolean wholeSuite = include.equals(WHOLE_SUITE);
+        if (baseline == BaselinePolicy.UPDATE && !wholeSuite) {
+            // a baseline of some benchmarks would drop the others from the gate without a word
+            System.err.println("--baseline update records the whole suite's baseline, so it cannot be narrowed:"
+                    + " --include was \"" + include + "\" (leave --include out, or use --baseline compare|off)");
             System.exit(2);
             return;
         }
@@ -79,8 +90,11 @@ public final class RunAll {
                 : "`: each class's own settings; the pairs whose ratio is a goal ran " + Forks.RATIO + " forks a"
                 + " side, one per round, in turns with their class's other sides)");
         OptimizationTable.write(run.resolve("OPTIMIZATIONS.md"), rows, env, made);
-        if (!rows.isEmpty()) {
+        if (wholeSuite && !quick) { // the committed table is the thorough run's; a quick or narrowed one stays here
             OptimizationTable.write(root.resolve("reports/OPTIMIZATIONS.md"), rows, env, made);
+        } else {
+            System.out.println("perfgate: reports/OPTIMIZATIONS.md left as it is (only a thorough run of the whole"
+                    + " suite rewrites it); this run's table: " + run.resolve("OPTIMIZATIONS.md"));
         }
         System.out.println("perfgate: JMH results in " + run);
 

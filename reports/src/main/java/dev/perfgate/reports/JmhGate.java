@@ -4,9 +4,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +23,9 @@ import dev.perfgate.reports.history.TrendSite;
  * baseline's <b>and</b> it is worse by more than the ratio (default 1.15). Either alone is noise on a shared machine:
  * disjoint intervals with a 3 % difference are real but not worth a red build, and a 30 % difference inside wide
  * intervals is not established. "Worse" follows the unit: lower throughput ({@code ops/…}) or higher time
- * ({@code …/op}) — comparing by a fixed direction is the bug github-action-benchmark has for time units.
+ * ({@code …/op}) — comparing by a fixed direction is the bug github-action-benchmark has for time units. A path
+ * measured beside the raw library it wraps is judged by its overhead over that library in the same run, so a new
+ * machine, which moves both, does not fail it (see {@link #compare}).
  *
  * <pre>
  *   java -cp reports/target/classes:… dev.perfgate.reports.JmhGate BASELINE.json CURRENT.json [ratio] [outDir]
@@ -42,10 +46,21 @@ public final class JmhGate {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Compares two runs. */
+    /**
+     * Compares two runs. A path of perfgate's measured beside its raw library ({@link OptimizationTable#references()})
+     * is judged by its overhead over that library in the same run as well as by its time, when both runs hold the
+     * library (see {@code againstLibrary}). A raw library's own time is not perfgate's code: when it would fail, the
+     * check warns that the machine (or the library's version) changed. Every other benchmark is judged by its time.
+     */
     public static List<Check> compare(List<JmhResults.Score> baseline, List<JmhResults.Score> current, double ratio) {
         Map<String, JmhResults.Score> before = new LinkedHashMap<>();
         baseline.forEach(s -> before.put(s.id(), s));
+        Map<String, JmhResults.Score> thenByShort = new LinkedHashMap<>();
+        baseline.forEach(s -> thenByShort.put(OptimizationTable.shortId(s.id()), s));
+        Map<String, JmhResults.Score> nowByShort = new LinkedHashMap<>();
+        current.forEach(s -> nowByShort.put(OptimizationTable.shortId(s.id()), s));
+        Map<String, String> referenceOf = OptimizationTable.references();
+        Set<String> libraries = new HashSet<>(referenceOf.values());
         List<Check> checks = new ArrayList<>();
         for (JmhResults.Score now : current) {
             JmhResults.Score then = before.remove(now.id());
@@ -60,12 +75,25 @@ public final class JmhGate {
                         "unit changed from " + then.unit() + ": not compared"));
                 continue;
             }
+            String shortId = OptimizationTable.shortId(now.id());
+            String library = referenceOf.get(shortId);
+            if (library != null && nowByShort.containsKey(library) && thenByShort.containsKey(library)) {
+                checks.add(againstLibrary(now, then, library, nowByShort.get(library), thenByShort.get(library),
+                        ratio));
+                continue;
+            }
             double worse = now.worseBy(then);
             boolean disjoint = !now.overlaps(then);
-            Check.Verdict verdict = disjoint && worse > ratio ? Check.Verdict.FAIL : Check.Verdict.PASS;
+            boolean fails = disjoint && worse > ratio;
             String rule = String.format("%s is better; %.2fx %s; intervals %s; fails when disjoint and worse than %.2fx",
                     now.higherIsBetter() ? "higher" : "lower", worse >= 1 ? worse : 1 / worse,
                     worse >= 1 ? "worse" : "better", disjoint ? "disjoint" : "overlap", ratio);
+            Check.Verdict verdict = fails ? Check.Verdict.FAIL : Check.Verdict.PASS;
+            if (fails && libraries.contains(shortId)) {
+                verdict = Check.Verdict.WARN;
+                rule = "a raw library alone, not perfgate's code: the machine or the library's version changed, and"
+                        + " the paths measured beside it are judged by their overhead over it too; " + rule;
+            }
             checks.add(new Check("benchmark", now.id(), metric, then.score(), now.score(), verdict, rule));
         }
         for (JmhResults.Score gone : before.values()) {
@@ -73,6 +101,37 @@ public final class JmhGate {
                     Check.Verdict.WARN, "in the baseline but not in this run"));
         }
         return checks;
+    }
+
+    /**
+     * A path measured beside its raw library. It regresses when its overhead over the library (its time / the
+     * library's, in each run) is worse by more than the ratio and <b>either</b> the overhead's intervals (both sides'
+     * relative errors combined) are disjoint, <b>or</b> its time fails the time rule. The second keeps the time rule's
+     * sensitivity where the library's interval is wide; the overhead condition drops the time failures that the
+     * library's own move explains (a slower machine moves both).
+     */
+    private static Check againstLibrary(JmhResults.Score now, JmhResults.Score then, String library,
+            JmhResults.Score libraryNow, JmhResults.Score libraryThen, double ratio) {
+        double overheadNow = OptimizationTable.nanos(now) / OptimizationTable.nanos(libraryNow);
+        double overheadThen = OptimizationTable.nanos(then) / OptimizationTable.nanos(libraryThen);
+        double errorNow = overheadNow * Math.hypot(OptimizationTable.relativeError(now),
+                OptimizationTable.relativeError(libraryNow));
+        double errorThen = overheadThen * Math.hypot(OptimizationTable.relativeError(then),
+                OptimizationTable.relativeError(libraryThen));
+        double worse = overheadNow / overheadThen;
+        boolean disjoint = overheadNow - errorNow > overheadThen + errorThen
+                || overheadThen - errorThen > overheadNow + errorNow;
+        double timeWorse = now.worseBy(then);
+        boolean timeFails = !now.overlaps(then) && timeWorse > ratio;
+        Check.Verdict verdict = worse > ratio && (disjoint || timeFails) ? Check.Verdict.FAIL : Check.Verdict.PASS;
+        String rule = String.format("overhead over %s in the same run: %.2fx ± %.2f then, %.2fx ± %.2f now, %.2fx %s,"
+                        + " intervals %s; its time %.4g then, %.4g now %s, %.2fx %s, %s; fails when the overhead is"
+                        + " worse than %.2fx and its intervals or the times' are disjoint beyond that",
+                library, overheadThen, errorThen, overheadNow, errorNow, worse >= 1 ? worse : 1 / worse,
+                worse >= 1 ? "worse" : "better", disjoint ? "disjoint" : "overlap", then.score(), now.score(),
+                now.unit(), timeWorse >= 1 ? timeWorse : 1 / timeWorse, timeWorse >= 1 ? "worse" : "better",
+                timeFails ? "which fails the time rule" : "which passes the time rule", ratio);
+        return new Check("benchmark", now.id(), "overhead over " + library, overheadThen, overheadNow, verdict, rule);
     }
 
     /** Runs the gate on two files; returns 0 passed, 1 regressed, 2 bad arguments. */

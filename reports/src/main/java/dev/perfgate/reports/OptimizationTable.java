@@ -79,10 +79,10 @@ public final class OptimizationTable {
                     "PlanAnalyzerBenchmark.jacksonTree", "PlanAnalyzerBenchmark.parse"),
             new Pair(WRAPPERS, "Write a vendor page of 100: hand-written Jackson streaming vs databind (the service's)",
                     "SerializationBenchmark.streaming", "SerializationBenchmark.databind"),
-            new Pair(WRAPPERS, "Rate-limit check: raw Bucket4j vs the service's limiter (bucket found among 1,000 clients)",
-                    "RateLimitBenchmark.rawBucket4j", "RateLimitBenchmark.limiterCheck"),
             new Pair(WRAPPERS, "Rate-limit check, like for like: raw Bucket4j on one of 1,000 buckets vs the service's limiter",
                     "RateLimitBenchmark.rawBucket4jAmong1000", "RateLimitBenchmark.limiterCheck"),
+            new Pair(WRAPPERS, "Rate-limit check: raw Bucket4j vs the service's limiter (bucket found among 1,000 clients)",
+                    "RateLimitBenchmark.rawBucket4j", "RateLimitBenchmark.limiterCheck"),
             new Pair(WRAPPERS, "Rate-limit check, like for like: raw Bucket4j on one bucket vs the service's limiter for one client",
                     "RateLimitBenchmark.rawBucket4j", "RateLimitBenchmark.limiterCheckOneClient"),
             new Pair(WRAPPERS, "Per-request metrics: raw HdrHistogram vs route record with its slowest requests",
@@ -104,10 +104,26 @@ public final class OptimizationTable {
     private OptimizationTable() {
     }
 
+    /**
+     * perfgate's paths and the raw library each is measured against, by benchmark id without the package: the
+     * {@link #WRAPPERS} rows, the first row that names a path giving its reference. The gate judges such a path by its
+     * ratio to the reference in the same run, which a change of machine moves far less than it moves times.
+     */
+    public static Map<String, String> references() {
+        Map<String, String> out = new LinkedHashMap<>();
+        PAIRS.stream().filter(p -> p.section().equals(WRAPPERS)).forEach(p -> out.putIfAbsent(p.after(), p.before()));
+        return out;
+    }
+
+    /** A benchmark id as the pairs name it: without {@code dev.perfgate.bench.}. */
+    static String shortId(String id) {
+        return id.startsWith(BENCH) ? id.substring(BENCH.length()) : id;
+    }
+
     /** Returns the rows whose two benchmarks are both in the run (a partial run gives a partial table). */
     public static List<Row> rows(List<JmhResults.Score> scores) {
         Map<String, JmhResults.Score> byId = new LinkedHashMap<>();
-        scores.forEach(s -> byId.put(s.id().startsWith(BENCH) ? s.id().substring(BENCH.length()) : s.id(), s));
+        scores.forEach(s -> byId.put(shortId(s.id()), s));
         List<Row> out = new ArrayList<>();
         for (Pair p : PAIRS) {
             JmhResults.Score a = byId.get(p.before());
@@ -146,7 +162,8 @@ public final class OptimizationTable {
         };
     }
 
-    private static double relativeError(JmhResults.Score s) {
+    /** The half-width of a score's interval as a fraction of the score. */
+    static double relativeError(JmhResults.Score s) {
         return s.score() == 0 ? 0 : (s.high() - s.low()) / 2 / s.score();
     }
 
