@@ -172,6 +172,19 @@ final class InterleavedForks {
         }
     }
 
+    /** The mean of each fork of an entry's primary metric, in the order of its forks (of the rounds, once merged). */
+    static List<Double> forkMeans(JsonNode entry) {
+        List<Double> out = new ArrayList<>();
+        for (JsonNode fork : entry.path("primaryMetric").path("rawData")) {
+            double sum = 0;
+            for (JsonNode v : fork) {
+                sum += v.asDouble();
+            }
+            out.add(fork.isEmpty() ? Double.NaN : sum / fork.size());
+        }
+        return out;
+    }
+
     /** JMH's order for a result file: by benchmark name, keeping the order of parameter sets within one. */
     static List<JsonNode> sorted(List<JsonNode> entries) {
         List<JsonNode> out = new ArrayList<>(entries);

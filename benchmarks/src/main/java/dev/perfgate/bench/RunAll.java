@@ -1,16 +1,21 @@
 package dev.perfgate.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -75,15 +80,15 @@ public final class RunAll {
             new Runner(new OptionsBuilder().include(include).resultFormat(ResultFormatType.JSON)
                     .result(results.toString()).forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(3).measurementTime(TimeValue.milliseconds(500)).build()).run();
-        } else {
-            runInterleaved(include, run.resolve("parts"), results);
         }
+        Map<String, List<Double>> roundMeans = quick ? Map.of()
+                : runInterleaved(include, run.resolve("parts"), results);
 
         RunEnvironment env = RunEnvironment.capture(profile, root);
         new ObjectMapper().registerModule(new JavaTimeModule()).enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(run.resolve("environment.json").toFile(), env);
         List<JmhResults.Score> scores = JmhResults.read(results);
-        List<OptimizationTable.Row> rows = OptimizationTable.rows(scores);
+        List<OptimizationTable.Row> rows = OptimizationTable.rows(scores, roundMeans);
         // the table names the command that made it, so that a reader can make it again
         String made = "the " + profile + " run " + run.getFileName() + " (`java -cp benchmarks/target/benchmarks.jar"
                 + " dev.perfgate.bench.RunAll" + (quick ? " --quick`: one short fork per benchmark)"
@@ -108,7 +113,8 @@ public final class RunAll {
             }
             case COMPARE -> {
                 if (Files.exists(baselineFile)) {
-                    status = JmhGate.run(new String[] {baselineFile.toString(), results.toString()}, System.out,
+                    Path against = wholeSuite ? baselineFile : narrowed(baselineFile, include, run);
+                    status = JmhGate.run(new String[] {against.toString(), results.toString()}, System.out,
                             System.err);
                 } else {
                     System.out.println("perfgate: no baseline " + baselineFile + " yet (--baseline update makes one)");
@@ -121,9 +127,11 @@ public final class RunAll {
 
     /**
      * The thorough run: every selected benchmark but the ratio sides in one JMH run with each class's settings, then
-     * the ratio sides' forks in turns ({@link InterleavedForks}); both merged into one JMH result file.
+     * the ratio sides' forks in turns ({@link InterleavedForks}); both merged into one JMH result file. Returns each
+     * ratio side's fork means by benchmark id, in the order of the rounds, for the table's per-round ratios.
      */
-    private static void runInterleaved(String include, Path parts, Path results) throws Exception {
+    private static Map<String, List<Double>> runInterleaved(String include, Path parts, Path results)
+            throws Exception {
         List<String> sides = InterleavedForks.ratioSides(include);
         String exclude = sides.isEmpty() ? null : InterleavedForks.exactly(sides);
         List<JsonNode> entries = new ArrayList<>();
@@ -140,10 +148,35 @@ public final class RunAll {
                 new ObjectMapper().readTree(others.toFile()).forEach(entries::add);
             }
         }
-        entries.addAll(InterleavedForks.run(InterleavedForks.schedule(sides, Forks.RATIO), parts,
-                options -> options.forks(1), System.out));
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(results.toFile(),
-                InterleavedForks.sorted(entries));
+        List<JsonNode> interleaved = InterleavedForks.run(InterleavedForks.schedule(sides, Forks.RATIO), parts,
+                options -> options.forks(1), System.out);
+        entries.addAll(interleaved);
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.writerWithDefaultPrettyPrinter().writeValue(results.toFile(), InterleavedForks.sorted(entries));
+        Map<String, List<Double>> roundMeans = new HashMap<>();
+        for (JsonNode side : interleaved) {
+            String id = JmhResults.parse(mapper.createArrayNode().add(side)).getFirst().id();
+            roundMeans.put(id, InterleavedForks.forkMeans(side));
+        }
+        return roundMeans;
+    }
+
+    /**
+     * The baseline's entries that {@code include} selects, written into the run's directory: a narrowed run is compared
+     * with what it ran, not told that every other benchmark is missing.
+     */
+    private static Path narrowed(Path baselineFile, String include, Path run) throws IOException {
+        Pattern selects = Pattern.compile(include);
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode kept = mapper.createArrayNode();
+        for (JsonNode e : mapper.readTree(baselineFile.toFile())) {
+            if (selects.matcher(e.path("benchmark").asText()).find()) { // JMH's own matching of --include
+                kept.add(e);
+            }
+        }
+        Path out = run.resolve("baseline-narrowed.json");
+        mapper.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), kept);
+        return out;
     }
 
     private static String option(List<String> args, String name, String fallback) {

@@ -58,6 +58,10 @@ class InterleavedForksTest {
         JsonNode expected = jmh.path("primaryMetric");
         assertThat(merged.getFirst().path("forks").asInt()).isEqualTo(3);
         assertThat(m.path("rawData")).isEqualTo(expected.path("rawData"));
+        assertThat(InterleavedForks.forkMeans(merged.getFirst())).containsExactly(
+                fork(jmh, 0).path("primaryMetric").path("score").asDouble(),
+                fork(jmh, 1).path("primaryMetric").path("score").asDouble(),
+                fork(jmh, 2).path("primaryMetric").path("score").asDouble());
         double score = expected.path("score").asDouble();
         assertThat(m.path("score").asDouble()).isCloseTo(score, within(score * 1e-12));
         assertThat(m.path("scoreError").asDouble()).isCloseTo(expected.path("scoreError").asDouble(),

@@ -26,8 +26,12 @@ public final class OptimizationTable {
     public record Pair(String section, String what, String before, String after) {
     }
 
-    /** One measured row: the two scores and the ratio (speed-up or overhead, see the sections), with its error. */
-    public record Row(Pair pair, JmhResults.Score before, JmhResults.Score after, double ratio, double ratioError) {
+    /**
+     * One measured row: the two scores and the ratio (speed-up or overhead, see the sections), with its error, and the
+     * ratio of each round when the two sides' forks took turns (empty otherwise).
+     */
+    public record Row(Pair pair, JmhResults.Score before, JmhResults.Score after, double ratio, double ratioError,
+                      List<Double> perRound) {
     }
 
     static final String OPTIMIZATIONS = "Optimizations: naive → optimized (ratio = how many times faster)";
@@ -122,6 +126,15 @@ public final class OptimizationTable {
 
     /** Returns the rows whose two benchmarks are both in the run (a partial run gives a partial table). */
     public static List<Row> rows(List<JmhResults.Score> scores) {
+        return rows(scores, Map.of());
+    }
+
+    /**
+     * Returns the rows, with per-round ratios where both sides of a pair are in {@code roundMeans}: by benchmark id,
+     * each fork's mean in the order of the rounds in which the two sides took turns, in the score's unit. A pair
+     * whose sides ran a different number of rounds gets none.
+     */
+    public static List<Row> rows(List<JmhResults.Score> scores, Map<String, List<Double>> roundMeans) {
         Map<String, JmhResults.Score> byId = new LinkedHashMap<>();
         scores.forEach(s -> byId.put(shortId(s.id()), s));
         List<Row> out = new ArrayList<>();
@@ -137,18 +150,31 @@ public final class OptimizationTable {
             double ratio = p.section().equals(WRAPPERS) ? tb / ta : ta / tb;
             double ra = relativeError(a);
             double rb = relativeError(b);
-            out.add(new Row(p, a, b, ratio, ratio * Math.sqrt(ra * ra + rb * rb)));
+            List<Double> perRound = new ArrayList<>();
+            List<Double> ma = roundMeans.getOrDefault(a.id(), List.of());
+            List<Double> mb = roundMeans.getOrDefault(b.id(), List.of());
+            for (int i = 0; ma.size() == mb.size() && i < ma.size(); i++) {
+                double na = nanos(a, ma.get(i));
+                double nb = nanos(b, mb.get(i));
+                perRound.add(p.section().equals(WRAPPERS) ? nb / na : na / nb);
+            }
+            out.add(new Row(p, a, b, ratio, ratio * Math.sqrt(ra * ra + rb * rb), List.copyOf(perRound)));
         }
         return out;
     }
 
     /** A score as nanoseconds per operation, whatever its unit (a throughput is inverted). */
     static double nanos(JmhResults.Score s) {
+        return nanos(s, s.score());
+    }
+
+    /** A value in a score's unit as nanoseconds per operation. */
+    private static double nanos(JmhResults.Score s, double value) {
         String[] parts = s.unit().split("/");
         if (parts.length != 2) {
             throw new IllegalArgumentException("unknown JMH unit " + s.unit());
         }
-        return parts[0].equals("ops") ? scale(parts[1]) / s.score() : s.score() * scale(parts[0]);
+        return parts[0].equals("ops") ? scale(parts[1]) / value : value * scale(parts[0]);
     }
 
     private static double scale(String timeUnit) {
@@ -174,8 +200,10 @@ public final class OptimizationTable {
                 .append(" CPUs, ").append(env.javaVendor()).append(' ').append(env.javaVersion())
                 .append(env.gitCommit() == null ? "" : ", commit " + env.gitCommit())
                 .append(". Figures are JMH averages with their 99.9 % confidence half-width; each ratio compares two"
-                        + " benchmarks of the same run. Reproduce a row with the command given (JMH's regex picks"
-                        + " both sides).\n");
+                        + " benchmarks of the same run; \"per round\" gives it for each round in which the two sides'"
+                        + " forks took turns, which the machine's drift moves far less than the averages. Reproduce a row"
+                        + " with the command given (JMH's regex picks both sides; plain JMH runs one side's forks, then"
+                        + " the other's).\n");
         StringBuilder html = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<title>Measured before/after</title><style>body{font:14px system-ui,sans-serif;margin:2em}"
                 + "table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}"
@@ -185,21 +213,24 @@ public final class OptimizationTable {
         for (Row r : rows) {
             if (!r.pair().section().equals(section)) {
                 section = r.pair().section();
-                md.append("\n## ").append(section).append("\n\n| what | before | after | ratio | reproduce |\n")
-                        .append("| --- | --- | --- | --- | --- |\n");
+                md.append("\n## ").append(section).append("\n\n| what | before | after | ratio | per round | reproduce |\n")
+                        .append("| --- | --- | --- | --- | --- | --- |\n");
                 html.append(section.equals(rows.getFirst().pair().section()) ? "" : "</table>").append("<h2>")
                         .append(esc(section)).append("</h2><table><tr><th class=l>what</th><th>before</th>"
-                                + "<th>after</th><th>ratio</th><th class=l>reproduce</th></tr>");
+                                + "<th>after</th><th>ratio</th><th>per round</th><th class=l>reproduce</th></tr>");
             }
             String before = figure(r.before());
             String after = figure(r.after());
             String ratio = String.format(Locale.ROOT, "%.2fx ± %.2f", r.ratio(), r.ratioError());
+            String perRound = r.perRound().isEmpty() ? "—" : String.join(", ", r.perRound().stream()
+                    .map(x -> String.format(Locale.ROOT, "%.2fx", x)).toList());
             String command = "java -jar benchmarks/target/benchmarks.jar " + arguments(r.pair());
             md.append("| ").append(r.pair().what()).append(" | ").append(before).append(" | ").append(after)
-                    .append(" | ").append(ratio).append(" | `").append(command.replace("|", "\\|")).append("` |\n");
+                    .append(" | ").append(ratio).append(" | ").append(perRound).append(" | `")
+                    .append(command.replace("|", "\\|")).append("` |\n");
             html.append("<tr><td class=l>").append(esc(r.pair().what())).append("</td><td>").append(esc(before))
                     .append("</td><td>").append(esc(after)).append("</td><td>").append(ratio)
-                    .append("</td><td class=l><code>").append(esc(command)).append("</code></td></tr>");
+                    .append("</td><td>").append(perRound).append("</td><td class=l><code>").append(esc(command)).append("</code></td></tr>");
         }
         if (rows.isEmpty()) {
             md.append("\nNo pair of this table was in the run.\n");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,5 +47,32 @@ class OptimizationTableTest {
                 .isEqualTo("'CompressionBenchmark\\.compress$' -p algorithm=deflate-6,deflate-1"
                         + " -p payload=vendor-search-100");
         assertThat(dir.resolve("OPTIMIZATIONS.html")).content().contains("<table>").contains("8.00x");
+        assertThat(rows).allSatisfy(r -> assertThat(r.perRound()).isEmpty());
+    }
+
+    @Test
+    void sidesThatTookTurns_getARatioPerRound_inTheirUnits() {
+        List<JmhResults.Score> run = List.of(
+                score("CacheBenchmark.rawCaffeineGetIfPresent", 12, 3, "ns/op"),
+                score("CacheBenchmark.l1Hit", 0.0167, 0.0003, "us/op"),
+                score("QueryPatternsBenchmark.offsetDeepPage", 100, 5, "ops/s"),
+                score("QueryPatternsBenchmark.keysetDeepPage", 10_000, 500, "ops/s"));
+        Map<String, List<Double>> rounds = Map.of(
+                "dev.perfgate.bench.CacheBenchmark.rawCaffeineGetIfPresent", List.of(13.8, 13.0, 9.0),
+                "dev.perfgate.bench.CacheBenchmark.l1Hit", List.of(0.0167, 0.0167, 0.0167),
+                "dev.perfgate.bench.QueryPatternsBenchmark.offsetDeepPage", List.of(100.0, 50.0),
+                "dev.perfgate.bench.QueryPatternsBenchmark.keysetDeepPage", List.of(10_000.0));
+
+        List<OptimizationTable.Row> rows = OptimizationTable.rows(run, rounds);
+
+        assertThat(rows).filteredOn(r -> r.pair().after().equals("CacheBenchmark.l1Hit")
+                && r.pair().before().equals("CacheBenchmark.rawCaffeineGetIfPresent")).singleElement()
+                .satisfies(r -> assertThat(r.perRound()).satisfiesExactly(
+                        x -> assertThat(x).isCloseTo(16.7 / 13.8, within(1e-9)),
+                        x -> assertThat(x).isCloseTo(16.7 / 13.0, within(1e-9)),
+                        x -> assertThat(x).isCloseTo(16.7 / 9.0, within(1e-9))));
+        assertThat(rows).filteredOn(r -> r.pair().after().equals("QueryPatternsBenchmark.keysetDeepPage"))
+                .singleElement().as("two rounds against one: not paired").satisfies(r ->
+                        assertThat(r.perRound()).isEmpty());
     }
 }
