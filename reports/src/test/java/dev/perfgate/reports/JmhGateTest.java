@@ -78,57 +78,48 @@ class JmhGateTest {
 
     private static final String RAW = "dev.perfgate.bench.CacheBenchmark.rawCaffeineGetIfPresent";
 
+    /** A run of raw Caffeine and the L1 hit beside it, in ns with their errors. */
+    private static List<JmhResults.Score> rawAndHit(double raw, double rawError, double hit, double hitError)
+            throws Exception {
+        return scores(entry(RAW, "avgt", raw, rawError, "ns/op", null), entry(L1, "avgt", hit, hitError, "ns/op", null));
+    }
+
+    private static Check check(List<Check> checks, String subject) {
+        return checks.stream().filter(c -> c.subject().equals(subject)).findFirst().orElseThrow();
+    }
+
     @Test
     void aMachineTwiceAsSlow_failsNoPathMeasuredBesideItsLibrary_andTheLibrarysOwnMoveWarns() throws Exception {
-        List<JmhResults.Score> here = scores(entry(RAW, "avgt", 13.6, 1.0, "ns/op", null),
-                entry(L1, "avgt", 24.0, 2.0, "ns/op", null));
-        List<JmhResults.Score> slowerMachine = scores(entry(RAW, "avgt", 27.2, 1.0, "ns/op", null),
-                entry(L1, "avgt", 50.0, 2.0, "ns/op", null));
-
-        List<Check> checks = JmhGate.compare(here, slowerMachine, 1.15);
+        List<Check> checks = JmhGate.compare(rawAndHit(13.6, 1.0, 24.0, 2.0), rawAndHit(27.2, 1.0, 50.0, 2.0), 1.15);
 
         assertThat(checks).noneMatch(Check::failed);
-        assertThat(checks).filteredOn(c -> c.subject().equals(L1)).singleElement().satisfies(c -> {
-            assertThat(c.verdict()).isEqualTo(Check.Verdict.PASS);
-            assertThat(c.metric()).isEqualTo("overhead over CacheBenchmark.rawCaffeineGetIfPresent");
-            assertThat(c.expected()).isCloseTo(24.0 / 13.6, org.assertj.core.data.Offset.offset(1e-9));
-            assertThat(c.actual()).isCloseTo(50.0 / 27.2, org.assertj.core.data.Offset.offset(1e-9));
-        });
-        assertThat(checks).filteredOn(c -> c.subject().equals(RAW)).singleElement().satisfies(c -> {
-            assertThat(c.verdict()).isEqualTo(Check.Verdict.WARN);
-            assertThat(c.rule()).contains("raw library alone").contains("2.00x worse");
-        });
+        Check hit = check(checks, L1);
+        assertThat(hit.verdict()).isEqualTo(Check.Verdict.PASS);
+        assertThat(hit.metric()).isEqualTo("overhead over CacheBenchmark.rawCaffeineGetIfPresent");
+        assertThat(hit.expected()).isCloseTo(24.0 / 13.6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(hit.actual()).isCloseTo(50.0 / 27.2, org.assertj.core.data.Offset.offset(1e-9));
+        Check raw = check(checks, RAW);
+        assertThat(raw.verdict()).isEqualTo(Check.Verdict.WARN);
+        assertThat(raw.rule()).contains("raw library alone").contains("2.00x worse");
     }
 
     @Test
     void aPathThatSlowsAgainstItsLibrary_fails_whateverTheMachineDid() throws Exception {
-        List<JmhResults.Score> then = scores(entry(RAW, "avgt", 13.6, 1.0, "ns/op", null),
-                entry(L1, "avgt", 24.0, 2.0, "ns/op", null));
         // a faster machine (the library at 0.8x its time) and a hit 1.6x slower against it
-        List<JmhResults.Score> now = scores(entry(RAW, "avgt", 10.9, 0.8, "ns/op", null),
-                entry(L1, "avgt", 30.7, 2.0, "ns/op", null));
+        Check hit = check(JmhGate.compare(rawAndHit(13.6, 1.0, 24.0, 2.0), rawAndHit(10.9, 0.8, 30.7, 2.0), 1.15), L1);
 
-        assertThat(JmhGate.compare(then, now, 1.15)).filteredOn(c -> c.subject().equals(L1)).singleElement()
-                .satisfies(c -> {
-                    assertThat(c.verdict()).isEqualTo(Check.Verdict.FAIL);
-                    assertThat(c.rule()).contains("overhead over CacheBenchmark.rawCaffeineGetIfPresent")
-                            .contains("1.60x worse").contains("disjoint");
-                });
+        assertThat(hit.verdict()).isEqualTo(Check.Verdict.FAIL);
+        assertThat(hit.rule()).contains("overhead over CacheBenchmark.rawCaffeineGetIfPresent").contains("1.60x worse")
+                .contains("disjoint");
     }
 
     @Test
     void aSmallSlowdownOfAPath_failsByItsTime_thoughItsLibrarysWideIntervalHidesItInTheOverhead() throws Exception {
         // raw Caffeine's interval is wide (one fork's slow iteration), the hit's narrow: 1.17x on the hit alone
-        List<JmhResults.Score> then = scores(entry(RAW, "avgt", 11.9, 2.9, "ns/op", null),
-                entry(L1, "avgt", 16.7, 0.3, "ns/op", null));
-        List<JmhResults.Score> now = scores(entry(RAW, "avgt", 11.9, 2.9, "ns/op", null),
-                entry(L1, "avgt", 19.6, 0.3, "ns/op", null));
+        Check hit = check(JmhGate.compare(rawAndHit(11.9, 2.9, 16.7, 0.3), rawAndHit(11.9, 2.9, 19.6, 0.3), 1.15), L1);
 
-        assertThat(JmhGate.compare(then, now, 1.15)).filteredOn(c -> c.subject().equals(L1)).singleElement()
-                .satisfies(c -> {
-                    assertThat(c.verdict()).isEqualTo(Check.Verdict.FAIL);
-                    assertThat(c.rule()).contains("1.17x worse, intervals overlap").contains("fails the time rule");
-                });
+        assertThat(hit.verdict()).isEqualTo(Check.Verdict.FAIL);
+        assertThat(hit.rule()).contains("1.17x worse, intervals overlap").contains("fails the time rule");
     }
 
     @Test
