@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -50,8 +51,7 @@ final class InterleavedForks {
     /** The ratio sides among the benchmarks {@code include} selects, in JMH's order (class, then method). */
     static List<String> ratioSides(String include) {
         List<String> out = new ArrayList<>();
-        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(
-                OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of(include), List.of())) {
+        for (BenchmarkListEntry e : find(include, List.of())) {
             if (e.getForks().orElse(-1) == Forks.RATIO && !out.contains(e.getUsername())) {
                 out.add(e.getUsername());
             }
@@ -61,8 +61,13 @@ final class InterleavedForks {
 
     /** Whether {@code include} selects any benchmark besides the ones {@code exclude} names. */
     static boolean anyBesides(String include, String exclude) {
-        return !BenchmarkList.defaultList().find(OutputFormatFactory.createFormatInstance(System.out,
-                VerboseMode.SILENT), List.of(include), exclude == null ? List.of() : List.of(exclude)).isEmpty();
+        return !find(include, exclude == null ? List.of() : List.of(exclude)).isEmpty();
+    }
+
+    /** The benchmarks of this jar that JMH would run for these patterns, as JMH matches them. */
+    private static SortedSet<BenchmarkListEntry> find(String include, List<String> excludes) {
+        return BenchmarkList.defaultList().find(OutputFormatFactory.createFormatInstance(System.out,
+                VerboseMode.SILENT), List.of(include), excludes);
     }
 
     /** A regex that matches exactly the given benchmarks, for JMH's include or exclude. */

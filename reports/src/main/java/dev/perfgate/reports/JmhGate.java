@@ -112,26 +112,23 @@ public final class JmhGate {
      */
     private static Check againstLibrary(JmhResults.Score now, JmhResults.Score then, String library,
             JmhResults.Score libraryNow, JmhResults.Score libraryThen, double ratio) {
-        double overheadNow = OptimizationTable.nanos(now) / OptimizationTable.nanos(libraryNow);
-        double overheadThen = OptimizationTable.nanos(then) / OptimizationTable.nanos(libraryThen);
-        double errorNow = overheadNow * Math.hypot(OptimizationTable.relativeError(now),
-                OptimizationTable.relativeError(libraryNow));
-        double errorThen = overheadThen * Math.hypot(OptimizationTable.relativeError(then),
-                OptimizationTable.relativeError(libraryThen));
-        double worse = overheadNow / overheadThen;
-        boolean disjoint = overheadNow - errorNow > overheadThen + errorThen
-                || overheadThen - errorThen > overheadNow + errorNow;
+        OptimizationTable.Ratio overheadNow = OptimizationTable.ratio(now, libraryNow);
+        OptimizationTable.Ratio overheadThen = OptimizationTable.ratio(then, libraryThen);
+        double worse = overheadNow.value() / overheadThen.value();
+        boolean disjoint = !overheadNow.overlaps(overheadThen);
         double timeWorse = now.worseBy(then);
         boolean timeFails = !now.overlaps(then) && timeWorse > ratio;
         Check.Verdict verdict = worse > ratio && (disjoint || timeFails) ? Check.Verdict.FAIL : Check.Verdict.PASS;
         String rule = String.format("overhead over %s in the same run: %.2fx ± %.2f then, %.2fx ± %.2f now, %.2fx %s,"
                         + " intervals %s; its time %.4g then, %.4g now %s, %.2fx %s, %s; fails when the overhead is"
                         + " worse than %.2fx and its intervals or the times' are disjoint beyond that",
-                library, overheadThen, errorThen, overheadNow, errorNow, worse >= 1 ? worse : 1 / worse,
+                library, overheadThen.value(), overheadThen.error(), overheadNow.value(), overheadNow.error(),
+                worse >= 1 ? worse : 1 / worse,
                 worse >= 1 ? "worse" : "better", disjoint ? "disjoint" : "overlap", then.score(), now.score(),
                 now.unit(), timeWorse >= 1 ? timeWorse : 1 / timeWorse, timeWorse >= 1 ? "worse" : "better",
                 timeFails ? "which fails the time rule" : "which passes the time rule", ratio);
-        return new Check("benchmark", now.id(), "overhead over " + library, overheadThen, overheadNow, verdict, rule);
+        return new Check("benchmark", now.id(), "overhead over " + library, overheadThen.value(), overheadNow.value(),
+                verdict, rule);
     }
 
     /** Runs the gate on two files; returns 0 passed, 1 regressed, 2 bad arguments. */

@@ -111,7 +111,7 @@ public final class OptimizationTable {
     /**
      * perfgate's paths and the raw library each is measured against, by benchmark id without the package: the
      * {@link #WRAPPERS} rows, the first row that names a path giving its reference. The gate judges such a path by its
-     * ratio to the reference in the same run, which a change of machine moves far less than it moves times.
+     * ratio to the reference in the same run as well, which a change of machine moves far less than it moves times.
      */
     public static Map<String, String> references() {
         Map<String, String> out = new LinkedHashMap<>();
@@ -144,23 +144,32 @@ public final class OptimizationTable {
             if (a == null || b == null) {
                 continue;
             }
-            double ta = nanos(a);
-            double tb = nanos(b);
             // a speed-up for optimizations (naive time / optimized time), an overhead for wrappers (ours / raw)
-            double ratio = p.section().equals(WRAPPERS) ? tb / ta : ta / tb;
-            double ra = relativeError(a);
-            double rb = relativeError(b);
+            JmhResults.Score numerator = p.section().equals(WRAPPERS) ? b : a;
+            JmhResults.Score denominator = numerator == b ? a : b;
+            Ratio ratio = ratio(numerator, denominator);
             List<Double> perRound = new ArrayList<>();
-            List<Double> ma = roundMeans.getOrDefault(a.id(), List.of());
-            List<Double> mb = roundMeans.getOrDefault(b.id(), List.of());
-            for (int i = 0; ma.size() == mb.size() && i < ma.size(); i++) {
-                double na = nanos(a, ma.get(i));
-                double nb = nanos(b, mb.get(i));
-                perRound.add(p.section().equals(WRAPPERS) ? nb / na : na / nb);
+            List<Double> mn = roundMeans.getOrDefault(numerator.id(), List.of());
+            List<Double> md = roundMeans.getOrDefault(denominator.id(), List.of());
+            for (int i = 0; mn.size() == md.size() && i < mn.size(); i++) {
+                perRound.add(nanos(numerator, mn.get(i)) / nanos(denominator, md.get(i)));
             }
-            out.add(new Row(p, a, b, ratio, ratio * Math.sqrt(ra * ra + rb * rb), List.copyOf(perRound)));
+            out.add(new Row(p, a, b, ratio.value(), ratio.error(), List.copyOf(perRound)));
         }
         return out;
+    }
+
+    /** A ratio of two scores' times and its half-width, both sides' relative errors combined. */
+    record Ratio(double value, double error) {
+        boolean overlaps(Ratio other) {
+            return value - error <= other.value + other.error && other.value - other.error <= value + error;
+        }
+    }
+
+    /** The time of {@code numerator} over the time of {@code denominator}, whatever their units. */
+    static Ratio ratio(JmhResults.Score numerator, JmhResults.Score denominator) {
+        double value = nanos(numerator) / nanos(denominator);
+        return new Ratio(value, value * Math.hypot(relativeError(numerator), relativeError(denominator)));
     }
 
     /** A score as nanoseconds per operation, whatever its unit (a throughput is inverted). */
@@ -188,8 +197,7 @@ public final class OptimizationTable {
         };
     }
 
-    /** The half-width of a score's interval as a fraction of the score. */
-    static double relativeError(JmhResults.Score s) {
+    private static double relativeError(JmhResults.Score s) {
         return s.score() == 0 ? 0 : (s.high() - s.low()) / 2 / s.score();
     }
 
