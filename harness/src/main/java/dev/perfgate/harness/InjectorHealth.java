@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
 
+import dev.perfgate.reports.RunResult;
 import dev.perfgate.reports.RunValidity;
 
 /**
@@ -34,7 +35,10 @@ public final class InjectorHealth implements AutoCloseable {
     /** The run's other injectors on this machine (with their trees): their CPU is load generation, not other work. */
     private volatile List<ProcessHandle> otherInjectors = List.of();
     private long serviceTicks = -1;
+    private long injectorTicks = -1;
     private long serviceTicksAt;
+    /** One sample a second of who used the machine, for the CPU of a stretch of the run (a capacity level). */
+    private final List<CpuSample> cpuTimeline = new ArrayList<>(); // guarded by this
     private double foreignCpuSum;
     private long foreignSamples;
     private volatile boolean running = true;
@@ -78,11 +82,13 @@ public final class InjectorHealth implements AutoCloseable {
                         cpuSum += process;
                         machineCpuSum += machine;
                         cpuSamples++;
-                        double serviceShare = serviceShare(now);
-                        if (serviceShare >= 0) {
-                            foreignCpuSum += Math.max(0, machine - process - serviceShare);
+                        double[] shares = serviceAndInjectorShares(now);
+                        if (shares != null) {
+                            foreignCpuSum += Math.max(0, machine - process - shares[0] - shares[1]);
                             foreignSamples++;
                         }
+                        cpuTimeline.add(new CpuSample(System.currentTimeMillis(), machine, process
+                                + (shares == null ? 0 : shares[1]), shares == null ? -1 : shares[0]));
                     }
                     nextCpu = now + TimeUnit.SECONDS.toNanos(1);
                 }
@@ -114,28 +120,70 @@ public final class InjectorHealth implements AutoCloseable {
     }
 
     /**
-     * Returns the share of the whole machine that the service's and the other injectors' trees used since the last
-     * call, or -1 when the service's process is unknown.
+     * Returns the shares of the whole machine that the service's trees and the other injectors' trees used since the
+     * last call ({service, injectors}), or null when the service's process is unknown or this is the first call.
+     * Each process counts once, though trees overlap (a local injector's tree holds the service), and never this JVM.
      */
-    private double serviceShare(long nowNanos) {
+    private double[] serviceAndInjectorShares(long nowNanos) {
         List<ProcessHandle> s = service;
         if (s == null) {
-            return -1;
+            return null;
         }
-        // each process once, though trees overlap (a local injector's tree holds the service), and never this JVM
         java.util.Set<Long> seen = new java.util.HashSet<>(List.of(ProcessHandle.current().pid()));
-        long ticks = java.util.stream.Stream.concat(s.stream(), otherInjectors.stream())
+        long injectors = ticksOfTrees(otherInjectors, seen);
+        long services = ticksOfTrees(s, seen);
+        double[] shares = null;
+        if (serviceTicks >= 0 && services >= serviceTicks && injectors >= injectorTicks) {
+            double ticksPerSecondOfMachine = 100.0 * (nowNanos - serviceTicksAt) / 1e9
+                    * Runtime.getRuntime().availableProcessors();
+            shares = new double[] {Math.min(1, (services - serviceTicks) / ticksPerSecondOfMachine),
+                    Math.min(1, (injectors - injectorTicks) / ticksPerSecondOfMachine)};
+        }
+        serviceTicks = services;
+        injectorTicks = injectors;
+        serviceTicksAt = nowNanos;
+        return shares;
+    }
+
+    /** Sums the CPU ticks of the trees' processes not yet seen, marking them seen. */
+    private static long ticksOfTrees(List<ProcessHandle> roots, java.util.Set<Long> seen) {
+        return roots.stream()
                 .flatMap(root -> java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants()))
                 .filter(p -> seen.add(p.pid()))
                 .mapToLong(InjectorHealth::ticks).sum();
-        double share = -1;
-        if (serviceTicks >= 0 && ticks >= serviceTicks) {
-            double seconds = (nowNanos - serviceTicksAt) / 1e9;
-            share = Math.min(1, (ticks - serviceTicks) / 100.0 / seconds / Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * One second of the machine: its whole CPU load, the load generator's (this JVM and the run's other injectors)
+     * and the service's (its process tree; -1 when undeclared), each a fraction of the whole machine.
+     */
+    private record CpuSample(long epochMillis, double machine, double generator, double service) {
+    }
+
+    /**
+     * Returns who used the machine's CPU between two instants (epoch ms), from the once-a-second samples in that
+     * stretch, or null when none fell in it: a capacity level says with it whether the service had the machine.
+     */
+    public synchronized RunResult.MachineCpu cpuBetween(long fromMillis, long toMillis) {
+        List<CpuSample> in = cpuTimeline.stream()
+                .filter(c -> c.epochMillis() >= fromMillis && c.epochMillis() <= toMillis).toList();
+        // the samples that know the service's share, where any does (the first after its declaration does not)
+        boolean serviceKnown = in.stream().anyMatch(c -> c.service() >= 0);
+        if (serviceKnown) {
+            in = in.stream().filter(c -> c.service() >= 0).toList();
         }
-        serviceTicks = ticks;
-        serviceTicksAt = nowNanos;
-        return share;
+        if (in.isEmpty()) {
+            return null;
+        }
+        double machine = in.stream().mapToDouble(CpuSample::machine).average().orElse(0);
+        double generator = in.stream().mapToDouble(CpuSample::generator).average().orElse(0);
+        double service = serviceKnown ? in.stream().mapToDouble(CpuSample::service).average().orElse(0) : -1;
+        double other = serviceKnown ? Math.max(0, machine - generator - service) : -1;
+        return new RunResult.MachineCpu(percent(machine), percent(generator), percent(service), percent(other));
+    }
+
+    private static double percent(double fraction) {
+        return fraction < 0 ? -1 : Math.round(1000 * fraction) / 10.0;
     }
 
     /** Returns a process's user + system CPU time in clock ticks (1/100 s on Linux), 0 where /proc is absent. */
@@ -158,6 +206,7 @@ public final class InjectorHealth implements AutoCloseable {
         cpuSamples = 0;
         foreignCpuSum = 0;
         foreignSamples = 0;
+        cpuTimeline.clear();
         gcAtStart = stopTheWorldMillis();
     }
 

@@ -173,6 +173,14 @@ public final class PerfgateRun {
     }
 
     /**
+     * Returns who used the machine's CPU between two instants (epoch ms): the load generator, the service (once
+     * declared with {@link #serviceProcesses}) and other work; null when no once-a-second sample fell in between.
+     */
+    public RunResult.MachineCpu cpuBetween(long fromMillis, long toMillis) {
+        return health.cpuBetween(fromMillis, toMillis);
+    }
+
+    /**
      * Hands over a JDK Flight Recorder file of the service for this run (a service started with
      * {@code -XX:StartFlightRecording}; the file must be complete, i.e. the service stopped or the recording dumped):
      * its flame graph is written to {@code flamegraph.html} in the run directory, and the regression page links it
@@ -266,7 +274,9 @@ public final class PerfgateRun {
             case OFF -> baselineNote = "baseline comparison off";
             default -> {
                 RunResult baseline = ResultFiles.readBaseline(baselineFile, simulation);
-                checks.addAll(RegressionGate.compare(baseline, result, budgets.regression()));
+                List<Check> regression = RegressionGate.compare(baseline, result, budgets.regression());
+                checks.addAll(levels == null ? regression : CapacityVerdict.voidMachineBoundDrop(regression, levels,
+                        budgets.validity().invalidForeignCpuPercent()));
                 baselineNote = baseline == null ? "no baseline at " + baselineFile
                         + " yet: every request is NEW (create one with -Dperfgate.baseline=update)"
                         : "compared with " + baselineFile;

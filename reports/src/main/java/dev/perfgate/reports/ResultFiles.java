@@ -196,15 +196,16 @@ public final class ResultFiles {
 
     /**
      * Draws a capacity run as bars, one per level: the requests per second the service answered there, green where
-     * every budget held and red where one broke, the knee marked. A picture of where the service stops, under the
-     * verdict; the numbers are in the table below it.
+     * every budget held and red where one broke, the knee marked, and under each level the service's share of the
+     * machine's CPU there (a level broken while the service had a minority of a saturated machine measures the
+     * machine). A picture of where the service stops, under the verdict; the numbers are in the table below it.
      */
     static String capacityChart(List<RunResult.CapacityLevel> levels) {
         RunResult.Knee knee = RunResult.Knee.of(levels);
         int width = 760;
         int height = 280;
         int left = 70;
-        int bottom = 40;
+        int bottom = 54;
         int top = 30;
         double most = levels.stream().mapToDouble(RunResult.CapacityLevel::requestsPerSecond).max().orElse(1);
         double scale = (height - top - bottom) / Math.max(1, most);
@@ -218,7 +219,9 @@ public final class ResultFiles {
                 .append(width - 10).append("\" y2=\"").append(height - bottom).append("\" stroke=\"#888\"/>");
         svg.append("<text x=\"4\" y=\"").append(top - 12).append("\">requests/s answered</text>");
         svg.append("<text x=\"").append(left).append("\" y=\"").append(height - 6)
-                .append("\">arrival rate, sessions/s</text>");
+                .append("\">arrival rate, sessions/s")
+                .append(levels.stream().anyMatch(l -> l.cpu() != null && l.cpu().servicePercent() >= 0)
+                        ? "; under it, the service's share of the machine's CPU" : "").append("</text>");
         for (int i = 0; i < levels.size(); i++) {
             RunResult.CapacityLevel l = levels.get(i);
             double barHeight = l.requestsPerSecond() * scale;
@@ -226,13 +229,19 @@ public final class ResultFiles {
             double y = height - bottom - barHeight;
             boolean isKnee = l.budgetsHeld() && l.sessionsPerSecond() == knee.sessionsPerSecond();
             svg.append(String.format(java.util.Locale.ROOT, "<rect class=\"level %s\" x=\"%.1f\" y=\"%.1f\""
-                            + " width=\"%.1f\" height=\"%.1f\" fill=\"%s\"%s><title>%s sessions/s: %s requests/s, %s</title>"
+                            + " width=\"%.1f\" height=\"%.1f\" fill=\"%s\"%s><title>%s sessions/s: %s requests/s, %s%s</title>"
                             + "</rect>", l.budgetsHeld() ? "held" : "broke", x, y, slot * 0.7, barHeight,
                     l.budgetsHeld() ? "#5a5" : "#d55", isKnee ? " stroke=\"#000\" stroke-width=\"2\"" : "",
                     Check.format(l.sessionsPerSecond()), Check.format(l.requestsPerSecond()),
-                    xml(l.budgetsHeld() ? "every budget held" : "broke " + String.join(", ", l.breaches()))));
+                    xml(l.budgetsHeld() ? "every budget held" : "broke " + String.join(", ", l.breaches())),
+                    l.cpu() == null ? "" : xml("; " + l.cpu().describe())));
             svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
                     x + slot * 0.35, height - bottom + 14, Check.format(l.sessionsPerSecond())));
+            if (l.cpu() != null && l.cpu().servicePercent() >= 0) {
+                svg.append(String.format(java.util.Locale.ROOT, "<text class=\"service-cpu\" x=\"%.1f\" y=\"%d\""
+                                + " text-anchor=\"middle\" fill=\"#555\">%.0f%%</text>", x + slot * 0.35,
+                        height - bottom + 28, l.cpu().servicePercent()));
+            }
             svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
                     x + slot * 0.35, y - 3, Check.format(Math.round(l.requestsPerSecond()))));
             if (isKnee) {

@@ -30,11 +30,34 @@ public record RunResult(String simulation, String profile, String target, Instan
     }
 
     /**
-     * One step of a capacity run: the arrival rate, what the service answered in the step's steady window, and
-     * whether every budget held there (the requests that broke one are named).
+     * One step of a capacity run: the arrival rate, what the service answered in the step's steady window, whether
+     * every budget held there (the requests that broke one are named), and who used the machine's CPU in that window
+     * (null where it was not measured, as in results written before it was).
      */
     public record CapacityLevel(double sessionsPerSecond, double requestsPerSecond, boolean budgetsHeld,
-                                List<String> breaches) {
+                                List<String> breaches, MachineCpu cpu) {
+        public CapacityLevel(double sessionsPerSecond, double requestsPerSecond, boolean budgetsHeld,
+                             List<String> breaches) {
+            this(sessionsPerSecond, requestsPerSecond, budgetsHeld, breaches, null);
+        }
+    }
+
+    /**
+     * Who used the machine's CPU over a stretch of a run, each in percent of the whole machine (all its cores): the
+     * load generator (with the run's other injectors), the service (its process tree, an embedded database
+     * included) and other work, which is what neither used; -1 where the service's process was not declared. A
+     * level broken while the machine was saturated and the service had a minority of it measures the machine.
+     */
+    public record MachineCpu(double machinePercent, double generatorPercent, double servicePercent,
+                             double otherWorkPercent) {
+
+        /** Returns e.g. "machine 99 % busy: service 46 %, load generator 38 %, other work 15 %". */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "machine %.0f %% busy: %sload generator %.0f %%%s",
+                    machinePercent, servicePercent < 0 ? "" : String.format(java.util.Locale.ROOT, "service %.0f %%, ",
+                            servicePercent), generatorPercent, otherWorkPercent < 0 ? ""
+                            : String.format(java.util.Locale.ROOT, ", other work %.0f %%", otherWorkPercent));
+        }
     }
 
     /**
@@ -80,7 +103,8 @@ public record RunResult(String simulation, String profile, String target, Instan
                     ? held + "; no level above it broke one, so the limit is higher than the run went"
                     : held + "; at " + Check.format(brokenAt.sessionsPerSecond()) + " sessions/s ("
                     + Check.format(brokenAt.requestsPerSecond()) + " requests/s) first broke "
-                    + String.join(", ", brokenAt.breaches());
+                    + String.join(", ", brokenAt.breaches())
+                    + (brokenAt.cpu() == null ? "" : " (" + brokenAt.cpu().describe() + ")");
         }
     }
 

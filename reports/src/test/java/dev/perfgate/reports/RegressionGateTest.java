@@ -260,5 +260,32 @@ class RegressionGateTest {
         assertThat(page.split("<rect class=\"level broke\"", -1)).hasSize(3 + 1);
         assertThat(page).contains("id=knee").contains("<title>150 sessions/s: 740 requests/s, every budget held</title>")
                 .contains("<figcaption>" + ResultFiles.xml(knee.describe()) + "</figcaption>");
+        assertThat(page).doesNotContain("service-cpu"); // levels without CPU shares (older results) draw none
+    }
+
+    @Test
+    void eachCapacityLevelSaysWhoHadTheMachine_theKneeNamesItWhereItBroke(@TempDir Path dir) throws Exception {
+        RunResult.MachineCpu quiet = new RunResult.MachineCpu(61.5, 24.0, 33.5, 4.0);
+        RunResult.MachineCpu saturated = new RunResult.MachineCpu(99.4, 36.2, 44.8, 18.4);
+        List<RunResult.CapacityLevel> levels = List.of(
+                new RunResult.CapacityLevel(300, 1500, true, List.of(), quiet),
+                new RunResult.CapacityLevel(400, 1900, false, List.of("book vendor p95Ms 2403"), saturated));
+        assertThat(saturated.describe())
+                .isEqualTo("machine 99 % busy: service 45 %, load generator 36 %, other work 18 %");
+        assertThat(new RunResult.MachineCpu(80, 30, -1, -1).describe()).isEqualTo("machine 80 % busy: load generator 30 %");
+        assertThat(RunResult.Knee.of(levels).describe()).endsWith("first broke book vendor p95Ms 2403 (machine 99 %"
+                + " busy: service 45 %, load generator 36 %, other work 18 %)");
+
+        RunResult result = new RunResult("Capacity", "ci", "http://127.0.0.1:1", java.time.Instant.EPOCH, 60, null,
+                List.of(), List.of(), ServerFigures.NONE, levels);
+        ResultFiles.write(dir.resolve("capacity.json"), result);
+        assertThat(ResultFiles.read(dir.resolve("capacity.json"))).isEqualTo(result);
+
+        ResultFiles.writeRegressionPage(dir.resolve("regression.html"), new ResultFiles.Page("Capacity", List.of(), null,
+                null, List.of(), null, null, null, levels));
+        String page = Files.readString(dir.resolve("regression.html"));
+        assertThat(page).contains(">34%</text>").contains(">45%</text>")
+                .contains("the service's share of the machine's CPU")
+                .contains("<title>400 sessions/s: 1900 requests/s, broke book vendor p95Ms 2403; machine 99 % busy:");
     }
 }

@@ -90,8 +90,18 @@ public record Capacity(List<Double> levels, Duration hold, Duration ramp) {
         return Math.min(hold.toMillis() / 4, 5_000);
     }
 
-    /** Judges level i's steady window against the budgets, the load generator's stalls excluded. */
-    RunResult.CapacityLevel judge(int i, long firstRequestMillis, Budgets budgets, ExactResults.Stalls stalls) {
+    /** Who used the machine's CPU between two instants (epoch ms); {@code PerfgateRun::cpuBetween} in a run. */
+    public interface CpuMeter {
+        /** Returns the CPU shares of the stretch, or null when it was not measured. */
+        RunResult.MachineCpu between(long fromMillis, long toMillis);
+    }
+
+    /**
+     * Judges level i's steady window against the budgets, the load generator's stalls excluded, and says who used
+     * the machine's CPU in that window.
+     */
+    RunResult.CapacityLevel judge(int i, long firstRequestMillis, Budgets budgets, ExactResults.Stalls stalls,
+                                  CpuMeter cpu) {
         long[] w = window(i, firstRequestMillis);
         List<RequestStats> window = ExactResults.window(w[0], w[1], budgets.requests(), stalls);
         List<String> breaches = budgets.check(window).stream()
@@ -100,7 +110,7 @@ public record Capacity(List<Double> levels, Duration hold, Duration ramp) {
         double seconds = (w[1] - w[0]) / 1000.0;
         double requests = window.stream().mapToLong(RequestStats::count).sum() / Math.max(1, Math.floor(seconds));
         return new RunResult.CapacityLevel(levels.get(i), Math.round(requests * 10) / 10.0, breaches.isEmpty(),
-                breaches);
+                breaches, cpu.between(w[0], w[1]));
     }
 
     /**
@@ -108,10 +118,10 @@ public record Capacity(List<Double> levels, Duration hold, Duration ramp) {
      * measured from the first request of the run.
      */
     public List<RunResult.CapacityLevel> evaluate(long firstRequestMillis, long lastResponseMillis, Budgets budgets,
-                                                  ExactResults.Stalls stalls) {
+                                                  ExactResults.Stalls stalls, CpuMeter cpu) {
         List<RunResult.CapacityLevel> out = new ArrayList<>();
         for (int i = 0; i < levels.size() && window(i, firstRequestMillis)[1] <= lastResponseMillis; i++) {
-            out.add(judge(i, firstRequestMillis, budgets, stalls));
+            out.add(judge(i, firstRequestMillis, budgets, stalls, cpu));
         }
         return out;
     }

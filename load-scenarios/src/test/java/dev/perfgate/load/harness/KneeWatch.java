@@ -48,11 +48,12 @@ public final class KneeWatch implements AutoCloseable {
             while (judged.size() < plan.levels().size()
                     && System.currentTimeMillis() >= plan.window(judged.size(), first)[1] + GRACE_MILLIS) {
                 RunResult.CapacityLevel level = plan.judge(judged.size(), first, perfgate.budgets(),
-                        perfgate.stallsSoFar());
+                        perfgate.stallsSoFar(), perfgate::cpuBetween);
                 judged.add(level);
-                System.out.printf("perfgate: capacity level %s sessions/s: %s requests/s, %s%n",
+                System.out.printf("perfgate: capacity level %s sessions/s: %s requests/s, %s%s%n",
                         Check.format(level.sessionsPerSecond()), Check.format(level.requestsPerSecond()),
-                        level.budgetsHeld() ? "every budget held" : "broke " + String.join(", ", level.breaches()));
+                        level.budgetsHeld() ? "every budget held" : "broke " + String.join(", ", level.breaches()),
+                        level.cpu() == null ? "" : " (" + level.cpu().describe() + ")");
                 if (brokenInARow() >= BROKEN_IN_A_ROW && judged.size() < plan.levels().size()) {
                     stopReason = "capacity knee found: " + BROKEN_IN_A_ROW + " levels in a row broke a budget (last "
                             + Check.format(level.sessionsPerSecond()) + " sessions/s); stopping the load";

@@ -117,7 +117,7 @@ public final class Run {
         perfgate.capacity(stalls -> {
             watch.close();
             return plan.evaluate(ExactResults.firstRequestMillis(), ExactResults.lastResponseMillis(),
-                    perfgate.budgets(), stalls);
+                    perfgate.budgets(), stalls, perfgate::cpuBetween);
         });
         profileService = true; // where the knee is comes with where the service's CPU went there
         return watch;

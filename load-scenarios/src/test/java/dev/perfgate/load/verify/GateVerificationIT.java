@@ -253,12 +253,20 @@ class GateVerificationIT {
         assertThat(levels).hasSize(firstPair + 1);
         assertThat(levels.getLast().sessionsPerSecond()).isLessThan(60); // the ceiling was never reached
         assertThat(levels).anySatisfy(l -> assertThat(l.breaches()).anyMatch(b -> b.startsWith("notifications p")));
+        // each level says who had the machine: the service's tree was declared, so none of it is unknown
+        assertThat(levels).allSatisfy(l -> {
+            assertThat(l.cpu()).as("CPU of level %s", l.sessionsPerSecond()).isNotNull();
+            assertThat(l.cpu().servicePercent()).isPositive();
+            assertThat(l.cpu().generatorPercent()).isPositive();
+            assertThat(l.cpu().machinePercent()).isGreaterThanOrEqualTo(l.cpu().servicePercent());
+        });
 
         RunResult.Knee knee = result.capacityKnee();
         assertThat(knee.brokenAt()).isNotNull();
         assertThat(knee.sessionsPerSecond()).isLessThan(knee.brokenAt().sessionsPerSecond());
         assertThat(Files.readString(run.resolve("results.json"))).contains("\"capacityKnee\"");
-        assertThat(Files.readString(run.resolve("regression.html"))).contains("knee").contains("id=\"flamegraph\"");
+        assertThat(Files.readString(run.resolve("regression.html"))).contains("knee").contains("id=\"flamegraph\"")
+                .contains("class=\"service-cpu\"");
 
         assertThat(run.resolve("service.jfr")).isNotEmptyFile();
         String flame = Files.readString(run.resolve("flamegraph.html"));
