@@ -138,6 +138,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs work of a single write statement on a write connection in autocommit, so that the statement is its own
+     * transaction: the rows it locks stay locked only while the database runs it. In a transaction they stay locked
+     * until the commit, and between statements the request's virtual thread may wait for a carrier; on a saturated
+     * machine such waits held pooled connections and row locks for hundreds of milliseconds. While the primary is
+     * known to be down it fails at once.
+     */
+    public <T> T autocommit(RequestContext request, SqlWork<T> work) throws SQLException {
+        writeGuard.ensureReachable();
+        try (Connection c = monitored(writePool, "write", request)) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw writeGuard.observe(e);
+        }
+    }
+
     /** Borrows a monitored read connection the caller closes (a streaming export holds one for the whole stream). */
     public Connection readConnection(RequestContext request) throws SQLException {
         readGuard.ensureReachable();

@@ -61,25 +61,62 @@ public final class Tasks {
         });
     }
 
-    /** Applies a partial update; marking a task done stamps its completion time, reopening clears it. */
+    /**
+     * Applies a partial update; marking a task done stamps its completion time, reopening clears it. Without a new
+     * assignee (whose organization must be checked first) it is one statement in autocommit: the task's row is locked
+     * only while the UPDATE runs, however long the service takes to get back to the request.
+     */
     public Written<Task> patch(RequestContext request, long id, Patch p) throws SQLException {
+        if (p.assigneeId().isPresent()) {
+            return patchAssigning(request, id, p);
+        }
+        return db.autocommit(request, c -> {
+            long[] org = new long[1];
+            Optional<Task> updated = Rows.one(c, "UPDATE tasks SET title = COALESCE(?::text, title),"
+                    + " due_date = COALESCE(?::date, due_date), status = COALESCE(?::text, status),"
+                    + " priority = COALESCE(?::smallint, priority),"
+                    + " assignee_id = CASE WHEN ?::boolean THEN NULL ELSE assignee_id END,"
+                    + " completed_at = CASE WHEN COALESCE(?::text, status) <> 'done' THEN NULL"
+                    + " WHEN COALESCE(?::text, status) = status THEN completed_at ELSE now() END,"
+                    + " version = version + 1 WHERE id = ? AND (?::integer IS NULL OR version = ?::integer)"
+                    + " RETURNING " + COLUMNS + ", (SELECT org_id FROM clients WHERE id = tasks.client_id) AS org_id",
+                    Arrays.asList(p.title().orElse(null), p.dueDate().orElse(null), p.status().orElse(null),
+                            p.priority().orElse(null), p.clearAssignee(), p.status().orElse(null),
+                            p.status().orElse(null), id, p.expectedVersion().orElse(null),
+                            p.expectedVersion().orElse(null)), rs -> {
+                        org[0] = rs.getLong("org_id");
+                        return Task.map(rs);
+                    });
+            if (updated.isPresent()) {
+                return new Written<>(updated.get(), org[0]);
+            }
+            // nothing updated: no such task, or another version than the client read (the rare path says which)
+            int version = Rows.one(c, "SELECT version FROM tasks WHERE id = ?", List.of(id), rs -> rs.getInt(1))
+                    .orElseThrow(() -> ApiException.notFound("task", id));
+            throw staleVersion(id, version, p.expectedVersion().orElseThrow());
+        });
+    }
+
+    private static ApiException staleVersion(long id, int current, long expected) {
+        return ApiException.conflict("version", "task " + id + " is at version " + current + ", not " + expected
+                + "; reload and retry");
+    }
+
+    /** A partial update that assigns a planner: the planner must belong to the couple's organization. */
+    private Written<Task> patchAssigning(RequestContext request, long id, Patch p) throws SQLException {
         return db.inTransaction(request, c -> {
             Task current = Rows.one(c, "SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE", List.of(id),
                     Task::map).orElseThrow(() -> ApiException.notFound("task", id));
             if (p.expectedVersion().isPresent() && p.expectedVersion().get() != current.version()) {
-                throw ApiException.conflict("version", "task " + id + " is at version " + current.version() + ", not "
-                        + p.expectedVersion().get() + "; reload and retry");
+                throw staleVersion(id, current.version(), p.expectedVersion().get());
             }
-            if (p.assigneeId().isPresent()) {
-                long orgId = Rows.one(c, "SELECT org_id FROM clients WHERE id = ?", List.of(current.clientId()),
-                        rs -> rs.getLong(1)).orElseThrow();
-                requirePlannerOfOrg(c, p.assigneeId().get(), orgId);
-            }
+            long orgId = Rows.one(c, "SELECT org_id FROM clients WHERE id = ?", List.of(current.clientId()),
+                    rs -> rs.getLong(1)).orElseThrow();
+            requirePlannerOfOrg(c, p.assigneeId().get(), orgId);
             String status = p.status().orElse(current.status());
-            Long assignee = p.clearAssignee() ? null : p.assigneeId().orElse(current.assigneeId());
             List<Object> params = new ArrayList<>(Arrays.asList(p.title().orElse(current.title()),
-                    p.dueDate().orElse(current.dueDate()), status, p.priority().orElse(current.priority()), assignee,
-                    status, status, id));
+                    p.dueDate().orElse(current.dueDate()), status, p.priority().orElse(current.priority()),
+                    p.assigneeId().get(), status, status, id));
             long[] org = new long[1];
             Task task = Rows.one(c, "UPDATE tasks SET title = ?, due_date = ?, status = ?, priority = ?,"
                     + " assignee_id = ?, completed_at = CASE WHEN ? <> 'done' THEN NULL WHEN ? = status THEN"

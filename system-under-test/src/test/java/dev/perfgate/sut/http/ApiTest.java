@@ -2,7 +2,12 @@ package dev.perfgate.sut.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -227,6 +232,80 @@ class ApiTest {
         assertThat(unassigned.json().path("completedAt").isNull()).isTrue();
     }
 
+    /**
+     * A patch without a new assignee is one UPDATE in autocommit: fields it omits keep their values, a repeated "done"
+     * keeps the first completion time, a stale version is a 409 naming the current one, and an unknown task a 404.
+     * Assigning a planner still checks the planner's organization first.
+     */
+    @Test
+    void patchTask_isOneStatement_keepsWhatItOmits_andRefusesAStaleVersion() {
+        long client = richClient();
+        Http.Response created = http.post("/api/clients/" + client + "/tasks",
+                Http.json(Map.of("title", "Book the band", "dueDate", "2027-02-01", "priority", 3)));
+        long task = created.json().path("id").asLong();
+
+        Http.Response done = http.patch("/api/tasks/" + task, Http.json(Map.of("status", "done", "version", 0)));
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.header("X-Query-Count")).isEqualTo("1");
+        assertThat(done.json().path("title").asText()).isEqualTo("Book the band");
+        assertThat(done.json().path("dueDate").asText()).isEqualTo("2027-02-01");
+        assertThat(done.json().path("priority").asInt()).isEqualTo(3);
+        assertThat(done.json().path("version").asInt()).isEqualTo(1);
+        String completedAt = done.json().path("completedAt").asText();
+        assertThat(completedAt).isNotEmpty();
+
+        Http.Response again = http.patch("/api/tasks/" + task, Http.json(Map.of("status", "done", "dueDate",
+                "2027-03-01")));
+        assertThat(again.json().path("completedAt").asText()).as("still done: the first completion stands")
+                .isEqualTo(completedAt);
+        assertThat(again.json().path("dueDate").asText()).isEqualTo("2027-03-01");
+
+        Http.Response stale = http.patch("/api/tasks/" + task, Http.json(Map.of("title", "Book a DJ", "version", 0)));
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.json().path("field").asText()).isEqualTo("version");
+        assertThat(stale.json().path("message").asText()).contains("is at version 2, not 0");
+        assertThat(TestSut.queryColumn("SELECT title FROM tasks WHERE id = " + task)).containsExactly("Book the band");
+
+        assertThat(http.patch("/api/tasks/99999999", Http.json(Map.of("status", "todo", "version", 0))).status())
+                .isEqualTo(404);
+
+        long planner = TestSut.queryLong("SELECT p.id FROM planners p JOIN clients c ON c.org_id = p.org_id"
+                + " WHERE c.id = " + client + " ORDER BY p.id LIMIT 1");
+        Http.Response assigned = http.patch("/api/tasks/" + task, Http.json(Map.of("assigneeId", planner,
+                "status", "in_progress")));
+        assertThat(assigned.status()).isEqualTo(200);
+        assertThat(assigned.json().path("assigneeId").asLong()).isEqualTo(planner);
+        assertThat(assigned.json().path("completedAt").isNull()).isTrue();
+        assertThat(assigned.json().path("title").asText()).isEqualTo("Book the band");
+    }
+
+    /** Eight patches of one version at once: the row lock and the version test in one UPDATE let exactly one win. */
+    @Test
+    void concurrentPatchesOfOneVersion_exactlyOneWins() throws Exception {
+        long client = richClient();
+        long task = http.post("/api/clients/" + client + "/tasks",
+                Http.json(Map.of("title", "Choose rings", "dueDate", "2027-02-01"))).json().path("id").asLong();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                String title = "Choose rings " + i;
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return http.patch("/api/tasks/" + task, Http.json(Map.of("title", title, "version", 0))).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> got = new ArrayList<>();
+            for (var f : statuses) {
+                got.add(f.get());
+            }
+            assertThat(got).filteredOn(st -> st == 200).hasSize(1);
+            assertThat(got).filteredOn(st -> st == 409).hasSize(7);
+        }
+        assertThat(TestSut.queryColumn("SELECT version FROM tasks WHERE id = " + task)).containsExactly("1");
+    }
+
     @Test
     void createBooking_thenSecondActiveBookingConflicts() {
         long client = TestSut.queryLong("SELECT id FROM clients WHERE status = 'inquiry' ORDER BY id LIMIT 1");
@@ -239,6 +318,67 @@ class ApiTest {
                 "SELECT wedding_date FROM clients WHERE id = " + client).getFirst());
         Http.Response again = http.post("/api/clients/" + client + "/bookings", body);
         assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().path("field").asText()).isEqualTo("vendorId");
+        assertThat(again.json().path("message").asText()).contains("already has an active booking of vendor " + vendor);
+    }
+
+    /** Six bookings of one vendor by one couple at once: the check and the unique index let exactly one in. */
+    @Test
+    void concurrentBookingsOfOneVendor_exactlyOneIsMade() throws Exception {
+        long client = TestSut.queryLong("SELECT id FROM clients WHERE status = 'planning' ORDER BY id DESC LIMIT 1");
+        long vendor = TestSut.queryLong("SELECT v.id FROM vendors v WHERE NOT EXISTS (SELECT 1 FROM bookings b"
+                + " WHERE b.vendor_id = v.id AND b.client_id = " + client + ") ORDER BY v.id DESC LIMIT 1");
+        String body = Http.json(Map.of("vendorId", vendor, "amount", 700));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 6; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return http.post("/api/clients/" + client + "/bookings", body).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> got = new ArrayList<>();
+            for (var f : statuses) {
+                got.add(f.get());
+            }
+            assertThat(got).filteredOn(st -> st == 201).hasSize(1);
+            assertThat(got).filteredOn(st -> st == 409).hasSize(5);
+        }
+        assertThat(TestSut.queryLong("SELECT count(*) FROM bookings WHERE client_id = " + client + " AND vendor_id = "
+                + vendor)).isEqualTo(1);
+    }
+
+    /**
+     * A booking is one statement (the couple, the vendor and the active-booking checks and both inserts): one
+     * round trip, its analytics event written with it, nothing written when a check refuses it.
+     */
+    @Test
+    void createBooking_isOneStatement_writesItsAnalyticsEvent_andWritesNothingWhenRefused() {
+        long client = TestSut.queryLong("SELECT id FROM clients WHERE status = 'inquiry' ORDER BY id DESC LIMIT 1");
+        long vendor = TestSut.queryLong("SELECT v.id FROM vendors v WHERE NOT EXISTS (SELECT 1 FROM bookings b"
+                + " WHERE b.vendor_id = v.id AND b.client_id = " + client + ") ORDER BY v.id LIMIT 1");
+        String events = "SELECT count(*) FROM analytics_events WHERE event_type = 'booking_made' AND client_id = "
+                + client + " AND vendor_id = " + vendor;
+        long before = TestSut.queryLong(events);
+        Http.Response created = http.post("/api/clients/" + client + "/bookings", Http.json(Map.of("vendorId", vendor,
+                "amount", 980.5, "eventDate", "2027-09-18", "status", "pending")));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.header("X-Query-Count")).isEqualTo("1");
+        assertThat(created.json().path("eventDate").asText()).isEqualTo("2027-09-18");
+        assertThat(created.json().path("amount").decimalValue()).isEqualByComparingTo("980.5");
+        assertThat(TestSut.queryLong(events)).isEqualTo(before + 1);
+
+        long bookings = TestSut.queryLong("SELECT count(*) FROM bookings");
+        assertThat(http.post("/api/clients/99999999/bookings", Http.json(Map.of("vendorId", vendor, "amount", 1)))
+                .status()).isEqualTo(404);
+        assertThat(http.post("/api/clients/" + client + "/bookings", Http.json(Map.of("vendorId", 99999999,
+                "amount", 1))).status()).isEqualTo(422);
+        assertThat(http.post("/api/clients/" + client + "/bookings", Http.json(Map.of("vendorId", vendor,
+                "amount", 1))).status()).isEqualTo(409);
+        assertThat(TestSut.queryLong("SELECT count(*) FROM bookings")).isEqualTo(bookings);
+        assertThat(TestSut.queryLong(events)).isEqualTo(before + 1);
     }
 
     @Test
