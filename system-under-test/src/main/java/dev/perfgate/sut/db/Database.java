@@ -146,12 +146,7 @@ public final class Database implements AutoCloseable {
      * known to be down it fails at once.
      */
     public <T> T autocommit(RequestContext request, SqlWork<T> work) throws SQLException {
-        writeGuard.ensureReachable();
-        try (Connection c = monitored(writePool, "write", request)) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw writeGuard.observe(e);
-        }
+        return onConnection(writePool, "write", writeGuard, request, work);
     }
 
     /** Borrows a monitored read connection the caller closes (a streaming export holds one for the whole stream). */
@@ -166,11 +161,17 @@ public final class Database implements AutoCloseable {
 
     /** Runs read-only work on a read connection; fails at once while the read database is known to be down. */
     public <T> T read(RequestContext request, SqlWork<T> work) throws SQLException {
-        readGuard.ensureReachable();
-        try (Connection c = monitored(readPool, "read", request)) {
+        return onConnection(readPool, "read", readGuard, request, work);
+    }
+
+    /** Runs work on a monitored connection of the pool as it comes (autocommit), behind the pool's breaker. */
+    private <T> T onConnection(HikariDataSource pool, String name, ConnectionGuard guard, RequestContext request,
+                               SqlWork<T> work) throws SQLException {
+        guard.ensureReachable();
+        try (Connection c = monitored(pool, name, request)) {
             return work.run(c);
         } catch (SQLException e) {
-            throw readGuard.observe(e);
+            throw guard.observe(e);
         }
     }
 

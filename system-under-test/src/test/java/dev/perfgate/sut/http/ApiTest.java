@@ -279,30 +279,37 @@ class ApiTest {
         assertThat(assigned.json().path("title").asText()).isEqualTo("Book the band");
     }
 
+    /** Sends n requests released together, one thread each; returns their statuses in order. */
+    private static List<Integer> atOnce(int n, java.util.function.IntFunction<Integer> request) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(n)) {
+            for (int i = 0; i < n; i++) {
+                int which = i;
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return request.apply(which);
+                }));
+            }
+            start.countDown();
+            List<Integer> got = new ArrayList<>();
+            for (Future<Integer> f : statuses) {
+                got.add(f.get());
+            }
+            return got;
+        }
+    }
+
     /** Eight patches of one version at once: the row lock and the version test in one UPDATE let exactly one win. */
     @Test
     void concurrentPatchesOfOneVersion_exactlyOneWins() throws Exception {
         long client = richClient();
         long task = http.post("/api/clients/" + client + "/tasks",
                 Http.json(Map.of("title", "Choose rings", "dueDate", "2027-02-01"))).json().path("id").asLong();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> statuses = new ArrayList<>();
-        try (var pool = Executors.newFixedThreadPool(8)) {
-            for (int i = 0; i < 8; i++) {
-                String title = "Choose rings " + i;
-                statuses.add(pool.submit(() -> {
-                    start.await();
-                    return http.patch("/api/tasks/" + task, Http.json(Map.of("title", title, "version", 0))).status();
-                }));
-            }
-            start.countDown();
-            List<Integer> got = new ArrayList<>();
-            for (var f : statuses) {
-                got.add(f.get());
-            }
-            assertThat(got).filteredOn(st -> st == 200).hasSize(1);
-            assertThat(got).filteredOn(st -> st == 409).hasSize(7);
-        }
+        List<Integer> got = atOnce(8, i -> http.patch("/api/tasks/" + task,
+                Http.json(Map.of("title", "Choose rings " + i, "version", 0))).status());
+        assertThat(got).filteredOn(st -> st == 200).hasSize(1);
+        assertThat(got).filteredOn(st -> st == 409).hasSize(7);
         assertThat(TestSut.queryColumn("SELECT version FROM tasks WHERE id = " + task)).containsExactly("1");
     }
 
@@ -329,23 +336,9 @@ class ApiTest {
         long vendor = TestSut.queryLong("SELECT v.id FROM vendors v WHERE NOT EXISTS (SELECT 1 FROM bookings b"
                 + " WHERE b.vendor_id = v.id AND b.client_id = " + client + ") ORDER BY v.id DESC LIMIT 1");
         String body = Http.json(Map.of("vendorId", vendor, "amount", 700));
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> statuses = new ArrayList<>();
-        try (var pool = Executors.newFixedThreadPool(6)) {
-            for (int i = 0; i < 6; i++) {
-                statuses.add(pool.submit(() -> {
-                    start.await();
-                    return http.post("/api/clients/" + client + "/bookings", body).status();
-                }));
-            }
-            start.countDown();
-            List<Integer> got = new ArrayList<>();
-            for (var f : statuses) {
-                got.add(f.get());
-            }
-            assertThat(got).filteredOn(st -> st == 201).hasSize(1);
-            assertThat(got).filteredOn(st -> st == 409).hasSize(5);
-        }
+        List<Integer> got = atOnce(6, i -> http.post("/api/clients/" + client + "/bookings", body).status());
+        assertThat(got).filteredOn(st -> st == 201).hasSize(1);
+        assertThat(got).filteredOn(st -> st == 409).hasSize(5);
         assertThat(TestSut.queryLong("SELECT count(*) FROM bookings WHERE client_id = " + client + " AND vendor_id = "
                 + vendor)).isEqualTo(1);
     }
