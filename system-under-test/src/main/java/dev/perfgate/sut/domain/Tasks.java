@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -62,27 +61,35 @@ public final class Tasks {
     }
 
     /**
-     * Applies a partial update; marking a task done stamps its completion time, reopening clears it. Without a new
-     * assignee (whose organization must be checked first) it is one statement in autocommit: the task's row is locked
-     * only while the UPDATE runs, however long the service takes to get back to the request.
+     * Applies a partial update; marking a task done stamps its completion time, reopening clears it. The update is one
+     * statement in autocommit: the task's row is locked only while the UPDATE runs, however long the service takes
+     * to get back to the request. Assigning a planner first checks that the planner belongs to the couple's
+     * organization (after the task's existence and version, as the errors have always come); the UPDATE's own version
+     * test still decides a race with another writer.
      */
     public Written<Task> patch(RequestContext request, long id, Patch p) throws SQLException {
-        if (p.assigneeId().isPresent()) {
-            return patchAssigning(request, id, p);
-        }
         return db.autocommit(request, c -> {
+            if (p.assigneeId().isPresent()) {
+                Current current = Rows.one(c, "SELECT t.version, c.org_id FROM tasks t JOIN clients c ON c.id = t.client_id"
+                        + " WHERE t.id = ?", List.of(id), rs -> new Current(rs.getInt(1), rs.getLong(2)))
+                        .orElseThrow(() -> ApiException.notFound("task", id));
+                if (p.expectedVersion().isPresent() && p.expectedVersion().get() != current.version()) {
+                    throw staleVersion(id, current.version(), p.expectedVersion().get());
+                }
+                requirePlannerOfOrg(c, p.assigneeId().get(), current.orgId());
+            }
             long[] org = new long[1];
             Optional<Task> updated = Rows.one(c, "UPDATE tasks SET title = COALESCE(?::text, title),"
                     + " due_date = COALESCE(?::date, due_date), status = COALESCE(?::text, status),"
                     + " priority = COALESCE(?::smallint, priority),"
-                    + " assignee_id = CASE WHEN ?::boolean THEN NULL ELSE assignee_id END,"
+                    + " assignee_id = CASE WHEN ?::boolean THEN NULL ELSE COALESCE(?::bigint, assignee_id) END,"
                     + " completed_at = CASE WHEN COALESCE(?::text, status) <> 'done' THEN NULL"
                     + " WHEN COALESCE(?::text, status) = status THEN completed_at ELSE now() END,"
                     + " version = version + 1 WHERE id = ? AND (?::integer IS NULL OR version = ?::integer)"
                     + " RETURNING " + COLUMNS + ", (SELECT org_id FROM clients WHERE id = tasks.client_id) AS org_id",
                     Arrays.asList(p.title().orElse(null), p.dueDate().orElse(null), p.status().orElse(null),
-                            p.priority().orElse(null), p.clearAssignee(), p.status().orElse(null),
-                            p.status().orElse(null), id, p.expectedVersion().orElse(null),
+                            p.priority().orElse(null), p.clearAssignee(), p.assigneeId().orElse(null),
+                            p.status().orElse(null), p.status().orElse(null), id, p.expectedVersion().orElse(null),
                             p.expectedVersion().orElse(null)), rs -> {
                         org[0] = rs.getLong("org_id");
                         return Task.map(rs);
@@ -97,36 +104,13 @@ public final class Tasks {
         });
     }
 
+    /** A task's current version and its couple's organization, read before assigning a planner. */
+    private record Current(int version, long orgId) {
+    }
+
     private static ApiException staleVersion(long id, int current, long expected) {
         return ApiException.conflict("version", "task " + id + " is at version " + current + ", not " + expected
                 + "; reload and retry");
-    }
-
-    /** A partial update that assigns a planner: the planner must belong to the couple's organization. */
-    private Written<Task> patchAssigning(RequestContext request, long id, Patch p) throws SQLException {
-        return db.inTransaction(request, c -> {
-            Task current = Rows.one(c, "SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE", List.of(id),
-                    Task::map).orElseThrow(() -> ApiException.notFound("task", id));
-            if (p.expectedVersion().isPresent() && p.expectedVersion().get() != current.version()) {
-                throw staleVersion(id, current.version(), p.expectedVersion().get());
-            }
-            long orgId = Rows.one(c, "SELECT org_id FROM clients WHERE id = ?", List.of(current.clientId()),
-                    rs -> rs.getLong(1)).orElseThrow();
-            requirePlannerOfOrg(c, p.assigneeId().get(), orgId);
-            String status = p.status().orElse(current.status());
-            List<Object> params = new ArrayList<>(Arrays.asList(p.title().orElse(current.title()),
-                    p.dueDate().orElse(current.dueDate()), status, p.priority().orElse(current.priority()),
-                    p.assigneeId().get(), status, status, id));
-            long[] org = new long[1];
-            Task task = Rows.one(c, "UPDATE tasks SET title = ?, due_date = ?, status = ?, priority = ?,"
-                    + " assignee_id = ?, completed_at = CASE WHEN ? <> 'done' THEN NULL WHEN ? = status THEN"
-                    + " completed_at ELSE now() END, version = version + 1 WHERE id = ? RETURNING " + COLUMNS
-                    + ", (SELECT org_id FROM clients WHERE id = tasks.client_id) AS org_id", params, rs -> {
-                        org[0] = rs.getLong("org_id");
-                        return Task.map(rs);
-                    }).orElseThrow();
-            return new Written<>(task, org[0]);
-        });
     }
 
     private static void requirePlannerOfOrg(Connection c, long plannerId, long orgId) throws SQLException {

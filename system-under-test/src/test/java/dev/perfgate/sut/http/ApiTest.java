@@ -277,6 +277,20 @@ class ApiTest {
         assertThat(assigned.json().path("assigneeId").asLong()).isEqualTo(planner);
         assertThat(assigned.json().path("completedAt").isNull()).isTrue();
         assertThat(assigned.json().path("title").asText()).isEqualTo("Book the band");
+
+        // assigning checks the task, then its version, then the planner: a stale version is named first
+        long stranger = TestSut.queryLong("SELECT p.id FROM planners p WHERE p.org_id <> (SELECT org_id FROM clients"
+                + " WHERE id = " + client + ") ORDER BY p.id LIMIT 1");
+        Http.Response staleAssign = http.patch("/api/tasks/" + task, Http.json(Map.of("assigneeId", stranger,
+                "version", 0)));
+        assertThat(staleAssign.status()).isEqualTo(409);
+        assertThat(staleAssign.json().path("field").asText()).isEqualTo("version");
+        Http.Response otherOrg = http.patch("/api/tasks/" + task, Http.json(Map.of("assigneeId", stranger)));
+        assertThat(otherOrg.status()).isEqualTo(422);
+        assertThat(otherOrg.json().path("message").asText()).contains("not to the couple's organization");
+        assertThat(TestSut.queryColumn("SELECT assignee_id || ' ' || version FROM tasks WHERE id = " + task))
+                .containsExactly(planner + " 3");
+        assertThat(http.patch("/api/tasks/99999999", Http.json(Map.of("assigneeId", planner))).status()).isEqualTo(404);
     }
 
     /** Sends n requests released together, one thread each; returns their statuses in order. */
