@@ -231,6 +231,11 @@ public final class Sut implements AutoCloseable {
         return cache;
     }
 
+    /** The listener's watched connections: their counters say how connections were refused or ended. */
+    public ClientConnections connections() {
+        return connections;
+    }
+
     @Override
     public void close() {
         live.close(); // open event streams end, so the server's stop does not wait for them

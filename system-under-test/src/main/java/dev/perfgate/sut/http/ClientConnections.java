@@ -17,9 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.task.InterruptableTask;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1Config;
@@ -65,6 +68,9 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong writeTimedOut = new AtomicLong();
+    private final AtomicLong endedByServer = new AtomicLong();
+    /** Why the last few connections the server ended ended, newest last (a diagnosis, not a log). */
+    private final java.util.ArrayDeque<String> serverEnds = new java.util.ArrayDeque<>();
 
     /** Where a connection is: between requests, reading a request, running its handler, or reading its body. */
     enum Phase { READING, HANDLER, BODY }
@@ -148,6 +154,46 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
         return writeTimedOut.get();
     }
 
+    /**
+     * Returns how many connections ended on the server's side since start: anything but the client closing or
+     * resetting it. A keep-alive connection the server ends after a response that did not announce it
+     * ({@code Connection: close}) fails the client's next request on it; a client retries a GET on a fresh
+     * connection but not a POST, which it reports as no answer.
+     */
+    public long endedByServer() {
+        return endedByServer.get();
+    }
+
+    /** Returns why the last few connections the server ended ended, oldest first, each with its client's address. */
+    public List<String> recentServerEnds() {
+        synchronized (serverEnds) {
+            return List.copyOf(serverEnds);
+        }
+    }
+
+    /**
+     * Files how a connection's handling ended, unless the client left: {@code closedFor} is why the server asked for
+     * the close (the watchdog, the idle timeout, a stop), null when it did not; {@code how} is what ended the
+     * connection's loop, null when it returned.
+     */
+    private void fileEnd(SocketAddress peer, String closedFor, Throwable how) {
+        boolean clientLeft = how instanceof CloseConnectionException
+                && how.getCause() instanceof DataReader.InsufficientDataAvailableException // end of its stream
+                || how instanceof ServerConnectionException; // a reset, or a write to a client that had gone
+        if (closedFor == null && clientLeft) {
+            return;
+        }
+        endedByServer.incrementAndGet();
+        String why = peer + ": " + (closedFor != null ? closedFor : how == null
+                ? "an answer carried Connection: close" : how.toString());
+        synchronized (serverEnds) {
+            if (serverEnds.size() == 8) {
+                serverEnds.removeFirst();
+            }
+            serverEnds.addLast(why);
+        }
+    }
+
     private boolean acquire(InetAddress client) {
         boolean[] admitted = {false};
         perClient.compute(client, (k, count) -> {
@@ -174,12 +220,12 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
                     writeTimedOut.incrementAndGet();
                     LOG.fine(() -> "closing a connection to " + w.peer + ": a response write blocked for "
                             + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos) + " ms (SUT_WRITE_TIMEOUT_MS)");
-                    w.delegate.close(true);
+                    w.closeFor("a response write blocked for longer than SUT_WRITE_TIMEOUT_MS");
                 } else if (w.stalledFor(now) > readTimeoutNanos) {
                     timedOut.incrementAndGet();
                     LOG.fine(() -> "closing a connection from " + w.peer + ": no complete request for "
                             + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms (SUT_READ_TIMEOUT_MS)");
-                    w.delegate.close(true);
+                    w.closeFor("no complete request within SUT_READ_TIMEOUT_MS");
                 }
             } catch (RuntimeException e) {
                 LOG.warning("connection watchdog: " + e);
@@ -204,6 +250,8 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
         /** When the watchdog first saw the connection part way through reading a request; 0 when it is not. */
         private long stalledSince;
         private Duration lastIdle = Duration.ZERO;
+        /** Why the server asked for this connection to close; null while it has not. */
+        private volatile String closedFor;
 
         Watched(ServerConnection delegate, ConnectionContext ctx, SocketAddress peer, InetAddress client) {
             this.delegate = delegate;
@@ -305,23 +353,32 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
 
         @Override
         public void handle(Semaphore requestSemaphore) throws InterruptedException {
+            Throwable how = null;
             try {
                 delegate.handle(requestSemaphore);
+            } catch (InterruptedException | RuntimeException | Error e) {
+                how = e;
+                throw e;
             } finally {
-                ended();
+                ended(how);
             }
         }
 
         @Override
         public void handle(Limit limit) throws InterruptedException {
+            Throwable how = null;
             try {
                 delegate.handle(limit);
+            } catch (InterruptedException | RuntimeException | Error e) {
+                how = e;
+                throw e;
             } finally {
-                ended();
+                ended(how);
             }
         }
 
-        private void ended() {
+        private void ended(Throwable how) {
+            fileEnd(peer, closedFor, how);
             open.remove(peer, this);
             if (client != null && maxPerClient > 0) {
                 release(client);
@@ -333,8 +390,17 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
             return delegate.idleTime();
         }
 
+        /** Closes the connection on the watchdog's behalf, interrupting whatever it is doing. */
+        void closeFor(String reason) {
+            closedFor = reason;
+            delegate.close(true);
+        }
+
         @Override
         public void close(boolean interrupt) {
+            if (closedFor == null) {
+                closedFor = "the idle timeout (SUT_IDLE_TIMEOUT_MS) or the server's stop";
+            }
             delegate.close(interrupt);
         }
     }

@@ -69,6 +69,33 @@ class SlowClientTest {
     }
 
     @Test
+    void connectionsTheServerEnds_areCountedWithTheirReason_clientClosesAreNot() throws Exception {
+        int clientClosed;
+        try (Socket s = open()) {
+            clientClosed = s.getLocalPort();
+            s.getOutputStream().write("GET /api/performance/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntilClosedOrResponse(s)).startsWith("HTTP/1.1 200");
+        } // the client closes a healthy keep-alive connection: the server sees the end of its stream
+        long before = sut.connections().endedByServer();
+        int stalled;
+        try (Socket s = open()) {
+            stalled = s.getLocalPort();
+            s.getOutputStream().write("GET /api/vend".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntilClosed(s)).isEmpty(); // the watchdog ends it: the server's doing
+        }
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(NO_HANG_MS);
+        while (sut.connections().recentServerEnds().stream().noneMatch(e -> e.contains(":" + stalled + ":"))
+                && System.nanoTime() < until) {
+            Thread.sleep(10); // the close reaches the client before the connection's thread files its end
+        }
+        assertThat(sut.connections().endedByServer()).isGreaterThan(before);
+        assertThat(sut.connections().recentServerEnds())
+                .anySatisfy(e -> assertThat(e).contains(":" + stalled + ":"))
+                .noneSatisfy(e -> assertThat(e).contains(":" + clientClosed + ":"));
+    }
+
+    @Test
     void keepAliveConnectionBetweenRequests_isNotCutByTheReadTimeout() throws Exception {
         try (Socket s = open()) {
             byte[] request = "GET /api/performance/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
