@@ -6,10 +6,12 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -23,8 +25,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>The first connection failure a request sees (a refused or broken connection, the server shutting down or still
  * starting) opens the breaker; from then on requests are refused at once, before they touch the pool. No request is
- * used as a probe: a background task opens a fresh connection (1 s connect and socket timeouts) every
- * {@value #PROBE_INTERVAL_MS} ms and runs {@code SELECT 1}. When that succeeds the pool's connections, all broken by
+ * used as a probe: every {@value #PROBE_INTERVAL_MS} ms a background probe opens a fresh connection (1 s connect,
+ * login and socket timeouts) and runs {@code SELECT 1}. Probes do not wait for each other (up to
+ * {@value #MAX_PROBES_IN_FLIGHT} at once): a database still starting, or a machine short of CPU, can hold one probe
+ * for its whole timeout, and one after the other they closed the breaker up to 2 s after the database was back.
+ * When a probe succeeds the pool's connections, all broken by
  * the outage, are evicted, HikariCP's backed-off reconnection is woken, and the breaker closes, so the first request
  * after the database is back gets a new connection. Pool exhaustion (a lock starving the pool) or a statement timeout does not open the breaker: the
  * database still answers, and the pool's own timeout bounds those.
@@ -32,12 +37,16 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class ConnectionGuard implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
     static final long PROBE_INTERVAL_MS = 100;
+    static final int MAX_PROBES_IN_FLIGHT = 4;
 
     private final String name;
     /** Every pool of this database (the write and read pools share one database when there is no replica). */
     private final List<HikariDataSource> pools;
     private final PGSimpleDataSource probe;
     private final ScheduledExecutorService prober;
+    /** Runs the probes: platform threads, as a JDBC connect pins a virtual thread's carrier on Java 21. */
+    private final ExecutorService probes;
+    private final AtomicInteger probesInFlight = new AtomicInteger();
     private final AtomicLong outages = new AtomicLong();
     private volatile Outage outage; // null while the database answers
     private ScheduledFuture<?> probing;
@@ -55,19 +64,33 @@ public final class ConnectionGuard implements AutoCloseable {
      * it answers again every pool's connections, all of which predate the outage, are replaced.
      */
     public ConnectionGuard(String name, List<HikariDataSource> pools) {
+        this(name, pools, 1);
+    }
+
+    /** As above, with each probe's connect, login and socket timeouts in seconds (tests hold a probe longer). */
+    ConnectionGuard(String name, List<HikariDataSource> pools, int probeTimeoutSeconds) {
         this.name = name;
         this.pools = List.copyOf(pools);
         this.probe = new PGSimpleDataSource();
         probe.setURL(this.pools.getFirst().getJdbcUrl());
         probe.setApplicationName(name + "-probe");
-        probe.setConnectTimeout(1);
-        probe.setSocketTimeout(1);
-        probe.setLoginTimeout(1);
-        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name + "-probe");
+        probe.setConnectTimeout(probeTimeoutSeconds);
+        probe.setSocketTimeout(probeTimeoutSeconds);
+        probe.setLoginTimeout(probeTimeoutSeconds);
+        this.prober = Executors.newSingleThreadScheduledExecutor(daemon(name + "-prober"));
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(MAX_PROBES_IN_FLIGHT,
+                MAX_PROBES_IN_FLIGHT, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                daemon(name + "-probe"));
+        pool.allowCoreThreadTimeOut(true); // no threads kept between outages
+        this.probes = pool;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /** Refuses at once, with a connection-class exception, while the database is known to be down. */
@@ -127,17 +150,37 @@ public final class ConnectionGuard implements AutoCloseable {
         outages.incrementAndGet();
         LOG.warning(() -> "database (" + name + ") unreachable: " + outage.cause() + "; requests answer 503 until a"
                 + " probe connects again");
-        probing = prober.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL_MS, PROBE_INTERVAL_MS,
+        Outage opened = outage;
+        probing = prober.scheduleAtFixedRate(() -> startProbe(opened), PROBE_INTERVAL_MS, PROBE_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
     }
 
-    private void probe() {
+    /** Starts one more probe of an outage, unless as many as allowed are still waiting for their answers. */
+    private void startProbe(Outage of) {
+        if (outage != of || probesInFlight.get() >= MAX_PROBES_IN_FLIGHT) {
+            return;
+        }
+        probesInFlight.incrementAndGet();
+        try {
+            probes.execute(() -> {
+                try {
+                    probe(of);
+                } finally {
+                    probesInFlight.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            probesInFlight.decrementAndGet();
+        }
+    }
+
+    private void probe(Outage of) {
         try (Connection c = probe.getConnection(); Statement s = c.createStatement()) {
             s.execute("SELECT 1");
         } catch (SQLException stillDown) {
             return;
         }
-        close(outage);
+        close(of);
     }
 
     private synchronized void close(Outage ended) {
@@ -181,5 +224,6 @@ public final class ConnectionGuard implements AutoCloseable {
     @Override
     public void close() {
         prober.shutdownNow();
+        probes.shutdownNow();
     }
 }
