@@ -11,10 +11,13 @@ import org.junit.jupiter.api.Test;
 class CapacityTest {
 
     @Test
-    void theListedLevelsGoOnByAQuarterUpToTheCeiling() {
+    void theListedLevelsGoOnByATenthUpToTheCeiling_smokeByAQuarter() {
         Capacity ci = Capacity.of(Profile.CI, 0);
-        assertThat(ci.levels()).containsExactly(25.0, 50.0, 100.0, 150.0, 200.0, 250.0, 313.0, 391.0, 489.0, 600.0);
-        assertThat(Capacity.of(Profile.CI, 120).levels()).containsExactly(25.0, 50.0, 100.0, 120.0);
+        assertThat(ci.levels()).containsExactly(25.0, 50.0, 100.0, 150.0, 200.0, 220.0, 242.0, 266.0, 293.0, 322.0,
+                354.0, 389.0, 428.0, 471.0, 518.0, 570.0, 600.0);
+        assertThat(Capacity.of(Profile.FULL, 500).levels()).containsExactly(10.0, 50.0, 100.0, 150.0, 200.0, 300.0,
+                330.0, 363.0, 399.0, 439.0, 483.0, 500.0);
+        assertThat(Capacity.of(Profile.CI, 120).levels()).containsExactly(25.0, 50.0, 100.0, 110.0, 120.0);
         assertThat(Capacity.of(Profile.SMOKE, 0).levels()).containsExactly(1.0, 3.0);
         assertThat(Capacity.of(Profile.SMOKE, 5).levels()).containsExactly(1.0, 3.0, 3.8, 4.8, 5.0);
         assertThat(Capacity.of(Profile.CI, 25).levels()).containsExactly(25.0);
