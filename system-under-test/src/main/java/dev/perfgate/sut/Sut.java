@@ -121,7 +121,7 @@ public final class Sut implements AutoCloseable {
             live = new LiveEndpoints(new Analytics(db), db, stats, cache, slow, queries, limiter,
                     config.responses().sseIntervalMs(), config.responses().sseHeartbeatMs());
             connections = new ClientConnections(config.listener().maxConnectionsPerClient(),
-                    config.listener().readTimeoutMs(), config.listener().writeTimeoutMs());
+                    config.listener().readTimeoutMs(), config.listener().writeTimeoutMs()).bindTo(metrics.registry());
             routing(routing, config, db, stats, metrics, queries, insights, cache, limiter, live, connections);
             WebServer server = listener(config.listener(), connections, WebServer.builder())
                     .port(config.port())

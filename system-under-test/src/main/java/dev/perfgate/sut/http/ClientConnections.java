@@ -22,13 +22,15 @@ import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.task.InterruptableTask;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.ProtocolConfigs;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionProvider;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.perfgate.sut.contract.ApiError;
 import dev.perfgate.sut.contract.Json;
 
@@ -192,6 +194,27 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
             }
             serverEnds.addLast(why);
         }
+    }
+
+    /**
+     * Publishes the counters: {@code perfgate_http_connections_refused_total} (the per-client cap),
+     * {@code perfgate_http_connections_read_timeouts_total}, {@code perfgate_http_connections_write_timeouts_total}
+     * and {@code perfgate_http_connections_ended_by_server_total}.
+     */
+    public ClientConnections bindTo(MeterRegistry registry) {
+        counter(registry, "perfgate.http.connections.refused", refused,
+                "connections refused by the per-client cap (SUT_MAX_CONNECTIONS_PER_CLIENT)");
+        counter(registry, "perfgate.http.connections.read.timeouts", timedOut,
+                "connections closed with a request unfinished after SUT_READ_TIMEOUT_MS");
+        counter(registry, "perfgate.http.connections.write.timeouts", writeTimedOut,
+                "connections closed with a response write blocked past SUT_WRITE_TIMEOUT_MS");
+        counter(registry, "perfgate.http.connections.ended.by.server", endedByServer,
+                "connections the server ended, not the client (timeouts, idle close, Connection: close, errors)");
+        return this;
+    }
+
+    private static void counter(MeterRegistry registry, String name, AtomicLong count, String description) {
+        FunctionCounter.builder(name, count, AtomicLong::get).description(description).register(registry);
     }
 
     private boolean acquire(InetAddress client) {

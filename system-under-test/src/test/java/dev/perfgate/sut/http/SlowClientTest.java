@@ -93,6 +93,12 @@ class SlowClientTest {
         assertThat(sut.connections().recentServerEnds())
                 .anySatisfy(e -> assertThat(e).contains(":" + stalled + ":"))
                 .noneSatisfy(e -> assertThat(e).contains(":" + clientClosed + ":"));
+        String metrics = new Http("http://127.0.0.1:" + sut.port()).get("/metrics").body();
+        java.util.regex.Matcher ended = java.util.regex.Pattern
+                .compile("(?m)^perfgate_http_connections_ended_by_server_total(?:\\{[^}]*})? (\\S+)$").matcher(metrics);
+        assertThat(ended.find()).as("the counter is published: %s", metrics).isTrue();
+        assertThat(Double.parseDouble(ended.group(1))).isGreaterThan(before);
+        assertThat(metrics).containsPattern("(?m)^perfgate_http_connections_read_timeouts_total(\\{[^}]*})? [1-9]");
     }
 
     @Test
