@@ -10,8 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -46,7 +47,6 @@ public final class ConnectionGuard implements AutoCloseable {
     private final ScheduledExecutorService prober;
     /** Runs the probes: platform threads, as a JDBC connect pins a virtual thread's carrier on Java 21. */
     private final ExecutorService probes;
-    private final AtomicInteger probesInFlight = new AtomicInteger();
     private final AtomicLong outages = new AtomicLong();
     private volatile Outage outage; // null while the database answers
     private ScheduledFuture<?> probing;
@@ -77,20 +77,12 @@ public final class ConnectionGuard implements AutoCloseable {
         probe.setConnectTimeout(probeTimeoutSeconds);
         probe.setSocketTimeout(probeTimeoutSeconds);
         probe.setLoginTimeout(probeTimeoutSeconds);
-        this.prober = Executors.newSingleThreadScheduledExecutor(daemon(name + "-prober"));
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(MAX_PROBES_IN_FLIGHT,
-                MAX_PROBES_IN_FLIGHT, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
-                daemon(name + "-probe"));
-        pool.allowCoreThreadTimeOut(true); // no threads kept between outages
-        this.probes = pool;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+        this.prober = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(name + "-prober").daemon().factory());
+        // a probe handed over while all MAX_PROBES_IN_FLIGHT threads still wait for answers is dropped (no queue);
+        // idle threads end after 10 s, so none are kept between outages
+        this.probes = new ThreadPoolExecutor(0, MAX_PROBES_IN_FLIGHT, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Thread.ofPlatform().name(name + "-probe").daemon().factory(), new ThreadPoolExecutor.DiscardPolicy());
     }
 
     /** Refuses at once, with a connection-class exception, while the database is known to be down. */
@@ -157,20 +149,8 @@ public final class ConnectionGuard implements AutoCloseable {
 
     /** Starts one more probe of an outage, unless as many as allowed are still waiting for their answers. */
     private void startProbe(Outage of) {
-        if (outage != of || probesInFlight.get() >= MAX_PROBES_IN_FLIGHT) {
-            return;
-        }
-        probesInFlight.incrementAndGet();
-        try {
-            probes.execute(() -> {
-                try {
-                    probe(of);
-                } finally {
-                    probesInFlight.decrementAndGet();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            probesInFlight.decrementAndGet();
+        if (outage == of) {
+            probes.execute(() -> probe(of));
         }
     }
 

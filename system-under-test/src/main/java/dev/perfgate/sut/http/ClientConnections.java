@@ -376,22 +376,19 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
 
         @Override
         public void handle(Semaphore requestSemaphore) throws InterruptedException {
-            Throwable how = null;
-            try {
-                delegate.handle(requestSemaphore);
-            } catch (InterruptedException | RuntimeException | Error e) {
-                how = e;
-                throw e;
-            } finally {
-                ended(how);
-            }
+            watchLoop(() -> delegate.handle(requestSemaphore));
         }
 
         @Override
         public void handle(Limit limit) throws InterruptedException {
+            watchLoop(() -> delegate.handle(limit));
+        }
+
+        /** Runs the connection's loop; whatever ends it, the end is filed and the connection's place given back. */
+        private void watchLoop(Loop loop) throws InterruptedException {
             Throwable how = null;
             try {
-                delegate.handle(limit);
+                loop.run();
             } catch (InterruptedException | RuntimeException | Error e) {
                 how = e;
                 throw e;
@@ -426,6 +423,11 @@ public final class ClientConnections implements ServerConnectionSelector, AutoCl
             }
             delegate.close(interrupt);
         }
+    }
+
+    /** A connection's request loop, as Helidon runs it. */
+    private interface Loop {
+        void run() throws InterruptedException;
     }
 
     /** Answers one JSON error and ends the connection. */

@@ -43,18 +43,25 @@ class ConnectionGuardTest {
             try (ConnectionGuard guard = new ConnectionGuard("proxied", List.of(pool), PROBE_TIMEOUT_SECONDS)) {
                 guard.observe(new SQLException("connection refused", "08001"));
                 assertThat(guard.outage()).as("the breaker opens on a connection failure").isNotNull();
-                Socket held = proxy.firstSwallowed(TimeUnit.SECONDS.toNanos(PROBE_TIMEOUT_SECONDS));
-                assertThat(held).as("a probe reached the proxy").isNotNull();
+                awaitUpTo(PROBE_TIMEOUT_SECONDS, proxy::swallowedAny);
+                assertThat(proxy.swallowedAny()).as("a probe reached the proxy").isTrue();
+                Socket held = proxy.firstSwallowed();
 
                 proxy.forward();
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3 * PROBE_TIMEOUT_SECONDS);
-                while (guard.outage() != null && System.nanoTime() < until) {
-                    Thread.sleep(10);
-                }
+                awaitUpTo(3 * PROBE_TIMEOUT_SECONDS, () -> guard.outage() == null);
                 assertThat(guard.outage()).as("a probe through the forwarding proxy closed the breaker").isNull();
                 assertThat(proxy.released(held))
                         .as("the breaker closed while the first probe was still waiting for an answer").isFalse();
             }
+        }
+    }
+
+    /** Waits until the condition holds or the time is up; the caller asserts which. */
+    private static void awaitUpTo(int seconds, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean() && System.nanoTime() < until) {
+            Thread.sleep(10);
         }
     }
 
@@ -82,13 +89,12 @@ class ConnectionGuardTest {
             forwarding.set(true);
         }
 
-        /** Waits for the first swallowed connection; null if none came in time. */
-        Socket firstSwallowed(long timeoutNanos) throws InterruptedException {
-            long until = System.nanoTime() + timeoutNanos;
-            while (swallowed.isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(10);
-            }
-            return swallowed.isEmpty() ? null : swallowed.getFirst();
+        boolean swallowedAny() {
+            return !swallowed.isEmpty();
+        }
+
+        Socket firstSwallowed() {
+            return swallowed.getFirst();
         }
 
         /** Whether the client has closed a swallowed connection (its probe gave up). */
